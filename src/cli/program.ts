@@ -1,0 +1,95 @@
+import { Command, Option } from 'commander';
+import { LOG_LEVELS } from '../logging.ts';
+import type { CommandHandler, CommandOptions } from './context.ts';
+
+/** Runs a command: the CLI entry point supplies this, so program.ts stays declarative. */
+export type Dispatch = (load: () => Promise<{ default: CommandHandler }>, options: CommandOptions) => Promise<void>;
+
+function withArgs(options: CommandOptions, args: Record<string, unknown>): CommandOptions {
+  return { ...options, ...args };
+}
+
+/**
+ * Declares every command and flag of the CLI contract (spec/cli.md). Actions import their module
+ * lazily, so `quicktune --help` never loads tfjs or the data code.
+ */
+export function buildProgram(version: string, dispatch: Dispatch): Command {
+  const program = new Command('quicktune')
+    .description('Find the pretrained model and finetuning hyperparameters for an image dataset (Quick-Tune).')
+    .version(version, '-V, --version')
+    .option('--json', 'print the result as one JSON document on stdout', false)
+    .addOption(new Option('--log-level <level>', 'log verbosity on stderr').choices(LOG_LEVELS).default('info'))
+    .showHelpAfterError('(run with --help for usage)')
+    // NOTE: set before the subcommands are declared so that they inherit it: errors reach main(), which maps them to exit 2.
+    .exitOverride();
+
+  program
+    .command('meta-train')
+    .description('meta-train the performance and cost predictors on a meta-dataset of learning curves')
+    .requiredOption('--metadataset <dir>', 'canonical meta-dataset folder')
+    .option('--out <dir>', 'where to write the predictor checkpoint', '.quicktune/predictor')
+    .option('--exclude <datasets>', 'comma-separated datasets to leave out (e.g. the test tasks)')
+    .option('--iterations <n>', 'meta-training iterations', '10000')
+    .option('--seed <s>', 'random seed', '0')
+    .action((opts: CommandOptions) => dispatch(() => import('./commands/meta-train.ts'), opts));
+
+  program
+    .command('search')
+    .description('search (model, hyperparameters, epochs) on an image folder, or replay a meta-dataset task')
+    .option('--dataset <dir>', 'image folder: DIR/<class>/* or DIR/train/<class> + DIR/val/<class>')
+    .option('--trainer <name>', 'trainer adapter: tfjs, command, or a module path', 'tfjs')
+    .option('--trainer-cmd <cmd>', 'the training program run by the command trainer')
+    .option('--space <file>', 'search space file (JSON or YAML); default: the shipped paper space')
+    .option('--budget <duration>', 'wall-clock budget: 90s, 15m, 4h or seconds', '1h')
+    .option('--max-steps <n>', 'stop after this many (pipeline, epoch) steps')
+    .option('--predictor <dir>', 'meta-trained predictor checkpoint; default: the shipped one')
+    .option('--run-dir <dir>', 'run directory (journal, checkpoints); default .quicktune/runs/<timestamp>')
+    .option('--storage <url>', 'run storage: a journal file path, or postgres://...')
+    .option('--resume', 'continue the run in --run-dir', false)
+    .option('--metadataset <dir>', 'replay a task of this meta-dataset instead of training')
+    .option('--task <dataset>', 'the meta-dataset task to replay')
+    .option('--method <name>', 'optimizer for replay searches', 'quicktune')
+    .option('--seed <s>', 'random seed', '0')
+    .action((opts: CommandOptions) => dispatch(() => import('./commands/search.ts'), opts));
+
+  program
+    .command('benchmark')
+    .description("replay meta-dataset tasks with several methods and seeds (the paper's protocol)")
+    .requiredOption('--metadataset <dir>', 'canonical meta-dataset folder')
+    .option('--methods <names>', 'comma-separated methods', 'quicktune,dyhpo,asha,random')
+    .option('--tasks <datasets>', 'comma-separated tasks (default: all)')
+    .option('--budgets <durations>', 'comma-separated budgets', '1h,4h,16h')
+    .option('--seeds <n>', 'seeds per method and task', '3')
+    .option('--predictor <dir>', 'one predictor for every task (must not have seen them)')
+    .option('--folds <k>', 'meta-train predictors fold-wise on the other tasks', '5')
+    .option('--out <dir>', 'write results.json, trajectories.csv and regret.svg here')
+    .action((opts: CommandOptions) => dispatch(() => import('./commands/benchmark.ts'), opts));
+
+  program
+    .command('import')
+    .description('convert a Quick-Tune release folder to the canonical meta-dataset layout')
+    .requiredOption('--from <format>', 'source format (quicktune)')
+    .argument('<src>', 'source folder')
+    .requiredOption('--out <dir>', 'output folder')
+    .action((src: string, opts: CommandOptions) =>
+      dispatch(() => import('./commands/import.ts'), withArgs(opts, { src })),
+    );
+
+  program
+    .command('report')
+    .description('show a run: incumbent, steps per model, curves, plot')
+    .argument('<run-dir>', 'the run directory')
+    .option('--plot <file.svg>', 'write an SVG plot of the observed curves')
+    .action((runDir: string, opts: CommandOptions) =>
+      dispatch(() => import('./commands/report.ts'), withArgs(opts, { runDir })),
+    );
+
+  program
+    .command('worker')
+    .description('join a shared study: claim steps under a lease, run them, record them')
+    .requiredOption('--storage <url>', 'shared study storage (postgres://...)')
+    .requiredOption('--study <name>', 'study name')
+    .action((opts: CommandOptions) => dispatch(() => import('./commands/worker.ts'), opts));
+
+  return program;
+}

@@ -1,0 +1,41 @@
+import type { Config } from '../space/types.ts';
+
+/**
+ * One finetuning step: train pipeline `configId` from epoch `epoch - 1` to `epoch`, resuming from the
+ * checkpoint it left in `checkpointDir` after the previous step (nothing there when `epoch` is 1).
+ */
+export interface TrainStep {
+  readonly configId: string;
+  readonly config: Config;
+  /** The epoch this step produces, 1-based. */
+  readonly epoch: number;
+  /** The last epoch any pipeline may reach (T). */
+  readonly maxEpochs: number;
+  /** A folder owned by this pipeline for its checkpoint between steps; undefined for replay. */
+  readonly checkpointDir: string | undefined;
+  /** Aborted on timeout or shutdown; a trainer stops its work and rejects. */
+  readonly signal: AbortSignal;
+}
+
+/** What a successful step returns. */
+export interface StepOutcome {
+  /** Validation score after this epoch, in [0, 1], higher is better. */
+  readonly score: number;
+  /** Wall seconds of this epoch alone (training + validation), as charged to the budget. */
+  readonly seconds: number;
+  /** True when the pipeline cannot be continued past this epoch (its curve ended or diverged). */
+  readonly final?: boolean;
+}
+
+/**
+ * A trainer adapter: runs one step at a time and never decides what to run. A failure is reported by
+ * rejecting with a TrainerError (or any error); the loop records the step as failed and goes on.
+ */
+export interface Trainer {
+  readonly name: string;
+  /** Settings that identify this trainer in a run's journal, so a resumed run can be checked. */
+  describe(): Readonly<Record<string, unknown>>;
+  train(step: TrainStep): Promise<StepOutcome>;
+  /** Releases processes, workers or memory. Called once when the search ends. */
+  close?(): Promise<void>;
+}
