@@ -1,4 +1,5 @@
 import { getLogger } from '../logging.ts';
+import { applyKernelPatches } from './kernel-patches.ts';
 
 /** The tfjs-core module type; imported lazily so commands that do not compute never load tfjs. */
 export type Tf = typeof import('@tensorflow/tfjs-core');
@@ -13,14 +14,6 @@ export interface TfRuntime {
 }
 
 let runtime: Promise<TfRuntime> | undefined;
-
-/** A hook that tunes a freshly selected backend (kernel patches); registered by the numerics module. */
-type BackendHook = (tf: Tf, backend: BackendName) => void;
-const hooks: BackendHook[] = [];
-
-export function onBackendReady(hook: BackendHook): void {
-  hooks.push(hook);
-}
 
 async function tryImport(specifier: string): Promise<boolean> {
   try {
@@ -53,7 +46,7 @@ async function select(preferred: BackendName | undefined): Promise<TfRuntime> {
     try {
       if (await tf.setBackend(tfName)) {
         await tf.ready();
-        for (const hook of hooks) hook(tf, candidate.name);
+        applyKernelPatches(tf, candidate.name);
         log.info({ backend: candidate.name, provider: candidate.provider }, `tfjs backend: ${candidate.name}`);
         return { tf, backend: candidate.name, provider: candidate.provider };
       }
