@@ -27,6 +27,9 @@ async function tryImport(specifier: string): Promise<boolean> {
 async function select(preferred: BackendName | undefined): Promise<TfRuntime> {
   const log = getLogger('backend');
   const tf: Tf = await import('@tensorflow/tfjs-core');
+  // NOTE: tfjs-core's Node bundle registers no gradient functions; tfjs-layers' bundle registers all of them
+  // on the shared tfjs-core instance (as the @tensorflow/tfjs umbrella does), so autodiff works on every op.
+  await import('@tensorflow/tfjs-layers');
   const wanted = preferred ?? (process.env.QUICKTUNE_BACKEND as BackendName | undefined);
   // NOTE: native TensorFlow bindings register the 'tensorflow' backend on import; they are optional
   // and cannot be installed offline, so a failed import simply falls through to wasm.
