@@ -31,4 +31,10 @@ export interface Clock {
   now(): number;
   /** Charges `seconds` of simulated training time (no-op on the real clock, where time passes by itself). */
   advance(seconds: number): void;
+  /**
+   * Charges the optimizer's own measured wall time (ask, tell, refits). A simulated clock adds it (the paper's
+   * protocol), unless built to leave it out (e.g. to compare trajectories across seeds); the real clock ignores it,
+   * since that time has already passed. The loop calls it after every ask and tell.
+   */
+  chargeOverhead?(seconds: number): void;
 }
