@@ -1,0 +1,147 @@
+import { InternalError } from '../errors.ts';
+import { getLogger } from '../logging.ts';
+import type { CurvePoint, TaskPredictor } from '../predictor/types.ts';
+import type { StepRecord } from '../study/types.ts';
+import { Random } from '../util/random.ts';
+import { argMax, logExpectedImprovement } from './acquisition.ts';
+import type { OptimizerContext } from './context.ts';
+import { PoolState } from './pool-state.ts';
+import { PAPER_REFIT, RefitSchedule, type RefitSettings } from './refit-schedule.ts';
+import { selectTrainingSet, type TrainingSetSettings } from './training-set.ts';
+import type { Optimizer, Suggestion } from './types.ts';
+
+/** The ablation switches of the paper (spec/method.md section 8) and the refit settings. */
+export interface QuickTuneSettings {
+  /** M: start each restarting fit from the meta-trained weights (else a seeded fresh initialisation). */
+  readonly metaInit: boolean;
+  /** C: divide the expected improvement by the predicted cost of the step. */
+  readonly costAware: boolean;
+  /** G: gray-box one-epoch steps; false trains a chosen pipeline to its end at once. */
+  readonly grayBox: boolean;
+  readonly refit: RefitSettings;
+  readonly trainingSet: TrainingSetSettings;
+}
+
+const log = getLogger('optimizer');
+
+/**
+ * Quick-Tune's optimizer: cost-aware multi-fidelity expected improvement over every unfinished pipeline at
+ * its next epoch, with the deep-kernel GP refitted on all observations before each decision (lazily, in
+ * `ask`, so telling many records costs one fit). With its switches off it is DyHPO or an ablation.
+ */
+export class QuickTuneOptimizer implements Optimizer {
+  readonly name: string;
+  private readonly settings: QuickTuneSettings;
+  private readonly state: PoolState;
+  private readonly predictor: TaskPredictor;
+  private readonly schedule: RefitSchedule;
+  private readonly random: Random;
+  private readonly seed: number;
+  private readonly records: StepRecord[] = [];
+  private dirty = false;
+  /** −G: the pipeline being trained to its end. */
+  private current: number | undefined;
+
+  constructor(name: string, context: OptimizerContext, settings: QuickTuneSettings) {
+    if (context.predictor === undefined) throw new InternalError(`method '${name}' needs a predictor`);
+    this.name = name;
+    this.settings = settings;
+    this.seed = context.seed;
+    this.state = new PoolState(context.pipelines.map((p) => p.id), context.maxEpochs);
+    this.random = new Random(context.seed).fork();
+    this.schedule = new RefitSchedule(settings.refit);
+    this.predictor = context.predictor.forTask(
+      context.pipelines.map((p) => p.config),
+      context.metaFeatures,
+      { seed: context.seed, metaInit: settings.metaInit },
+    );
+  }
+
+  describe(): Readonly<Record<string, unknown>> {
+    const { metaInit, costAware, grayBox, refit, trainingSet } = this.settings;
+    return { method: this.name, seed: this.seed, metaInit, costAware, grayBox, refit, trainingSet };
+  }
+
+  async ask(): Promise<Suggestion | null> {
+    const state = this.state;
+    const candidates = state.candidates();
+    if (candidates.length === 0) return null;
+    if (!this.settings.grayBox && this.current !== undefined && !state.isFinal(this.current)) {
+      return this.suggest(this.current);
+    }
+    if (state.observations === 0) {
+      // NOTE: initial design: one random pipeline at epoch 1 (nothing to condition the GP on yet).
+      const untried = candidates.filter((i) => state.epochsOf(i) === 0);
+      return this.choose(this.random.pick(untried.length > 0 ? untried : candidates));
+    }
+    if (this.dirty) await this.refit();
+    return this.choose(await this.acquire(candidates));
+  }
+
+  async tell(record: StepRecord): Promise<void> {
+    const before = this.state.bestScore;
+    this.state.observe(record);
+    this.records.push(record);
+    if (record.status === 'ok') {
+      this.schedule.observed(this.state.bestScore > before);
+      this.dirty = true;
+    }
+  }
+
+  dispose(): void {
+    this.predictor.dispose();
+  }
+
+  private choose(i: number): Suggestion {
+    this.current = i;
+    return this.suggest(i);
+  }
+
+  private suggest(i: number): Suggestion {
+    return { configId: this.state.ids[i] ?? '', epoch: this.state.epochsOf(i) + 1 };
+  }
+
+  private async refit(): Promise<void> {
+    const points = selectTrainingSet(this.records, this.state, this.settings.trainingSet);
+    const options = this.schedule.next();
+    const report = await this.predictor.fit(points, options);
+    if (report.failed) {
+      log.warn({ method: this.name, n: points.length, loss: report.loss }, 'predictor fit failed; restarting next time');
+      this.schedule.failed();
+    }
+    this.dirty = false;
+  }
+
+  /** The candidate with the largest (cost-aware) log expected improvement. */
+  private async acquire(candidates: readonly number[]): Promise<number> {
+    const state = this.state;
+    const T = state.maxEpochs;
+    // NOTE: −G trains whole curves, so it compares untried pipelines by their predicted final score.
+    const untried = candidates.filter((i) => state.epochsOf(i) === 0);
+    const blackBox = !this.settings.grayBox && untried.length > 0;
+    const pool = blackBox ? untried : candidates;
+    const queries: CurvePoint[] = pool.map((i) => ({
+      pipeline: i,
+      epoch: blackBox ? T : state.epochsOf(i) + 1,
+      curve: blackBox ? [] : state.curve(i),
+    }));
+    const { mean, std } = await this.predictor.predict(queries);
+    let logCost: Float64Array | undefined;
+    if (this.settings.costAware) {
+      const costQueries = blackBox ? queries.map((q) => ({ ...q, epoch: 1 })) : queries;
+      const cost = await this.predictor.predictCost(costQueries);
+      logCost = cost.map((c) => Math.log(Math.max(c, 1e-6) * (blackBox ? T : 1)));
+    }
+    const scores = new Float64Array(queries.length);
+    queries.forEach((q, j) => {
+      const atEpoch = state.bestAtEpoch(q.epoch);
+      const incumbent = Number.isFinite(atEpoch) ? atEpoch : state.bestScore;
+      const logEi = logExpectedImprovement(mean[j] ?? 0, std[j] ?? 0, incumbent);
+      scores[j] = logEi - (logCost?.[j] ?? 0);
+    });
+    const best = argMax(scores);
+    // NOTE: every EI can be exactly 0 (std 0 and no predicted gain); fall back to a random candidate.
+    if (best < 0 || scores[best] === -Infinity) return this.random.pick(pool);
+    return pool[best] ?? this.random.pick(pool);
+  }
+}

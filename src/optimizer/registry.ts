@@ -1,0 +1,86 @@
+import { UsageError } from '../errors.ts';
+import { Asha } from './asha.ts';
+import type { OptimizerContext } from './context.ts';
+import { QuickTuneOptimizer, type QuickTuneSettings } from './quicktune.ts';
+import { RandomPairs } from './random-pairs.ts';
+import { RandomSearch } from './random-search.ts';
+import { PAPER_REFIT } from './refit-schedule.ts';
+import type { Optimizer } from './types.ts';
+
+/** A search method as data: adding a method is adding one entry to {@link METHODS}. */
+export interface MethodDefinition {
+  readonly name: string;
+  readonly description: string;
+  /** Builds the optimizer (needs `context.predictor` when `needsPredictor`). */
+  create(context: OptimizerContext): Optimizer;
+  /** Uses a predictor checkpoint (its encoding, and its weights when `metaLearned`). */
+  readonly needsPredictor: boolean;
+  /** Uses the meta-trained weights: a benchmark must give it a predictor that never saw the task. */
+  readonly metaLearned: boolean;
+}
+
+/** Quick-Tune's defaults: every switch on, the paper's refit schedule, training set bounded for speed. */
+export const QUICKTUNE_DEFAULTS: QuickTuneSettings = {
+  metaInit: true,
+  costAware: true,
+  grayBox: true,
+  refit: PAPER_REFIT,
+  trainingSet: { maxPoints: 500 },
+};
+
+function quickTune(name: string, description: string, switches: Partial<QuickTuneSettings>): MethodDefinition {
+  const settings = { ...QUICKTUNE_DEFAULTS, ...switches };
+  return {
+    name,
+    description,
+    needsPredictor: true,
+    metaLearned: settings.metaInit,
+    create: (context) => new QuickTuneOptimizer(name, context, settings),
+  };
+}
+
+const DEFINITIONS: readonly MethodDefinition[] = [
+  quickTune('quicktune', 'Quick-Tune: meta-learned, cost-aware, gray-box EI (QT: +M +C +G)', {}),
+  quickTune('dyhpo', 'DyHPO: gray-box EI on a deep-kernel GP learned from scratch (QT: -M -C +G)', {
+    metaInit: false,
+    costAware: false,
+  }),
+  quickTune('qt-no-meta', 'ablation QT: -M +C +G (no meta-learned initialisation)', { metaInit: false }),
+  quickTune('qt-no-cost', 'ablation QT: +M -C +G (EI not divided by the predicted cost)', { costAware: false }),
+  quickTune('qt-no-graybox', 'ablation QT: +M +C -G (a chosen pipeline is trained to the end)', { grayBox: false }),
+  {
+    name: 'asha',
+    description: 'ASHA: asynchronous successive halving, rungs 1, 3, 9, 27, T, reduction factor 3',
+    needsPredictor: false,
+    metaLearned: false,
+    create: (context) => new Asha(context),
+  },
+  {
+    name: 'random',
+    description: 'random search over full curves',
+    needsPredictor: false,
+    metaLearned: false,
+    create: (context) => new RandomSearch(context),
+  },
+  {
+    name: 'random-pairs',
+    description: 'random (pipeline, next epoch) pairs, one epoch at a time',
+    needsPredictor: false,
+    metaLearned: false,
+    create: (context) => new RandomPairs(context),
+  },
+];
+
+/** Every built-in method by name. */
+export const METHODS: ReadonlyMap<string, MethodDefinition> = new Map(DEFINITIONS.map((d) => [d.name, d]));
+
+/** Looks methods up; an unknown name is a usage error that lists the known ones. */
+export function resolveMethods(names: readonly string[], flag: string): MethodDefinition[] {
+  const unknown = names.filter((n) => !METHODS.has(n));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `${flag}: unknown method${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')} (known: ${[...METHODS.keys()].join(', ')})`,
+    );
+  }
+  return names.map((n) => METHODS.get(n)).filter((d): d is MethodDefinition => d !== undefined);
+}

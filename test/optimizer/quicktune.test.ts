@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { QuickTuneOptimizer, type QuickTuneSettings } from '../../src/optimizer/quicktune.ts';
+import { QUICKTUNE_DEFAULTS } from '../../src/optimizer/registry.ts';
+import type { CurvePoint, FitOptions, FitReport, Predictor, Prediction, TaskPredictor } from '../../src/predictor/types.ts';
+import type { Pipeline } from '../../src/space/types.ts';
+import type { StepRecord } from '../../src/study/types.ts';
+
+/** A predictor with a fixed belief per pipeline (mean, std, cost), to test the acquisition on its own. */
+class FixedBelief implements TaskPredictor {
+  readonly maxEpochs = 10;
+  readonly fits: Array<FitOptions & { n: number }> = [];
+  readonly queries: CurvePoint[][] = [];
+  failNext = false;
+  private readonly belief: ReadonlyArray<{ mean: number; std: number; cost: number }>;
+
+  constructor(belief: ReadonlyArray<{ mean: number; std: number; cost: number }>) {
+    this.belief = belief;
+  }
+
+  async fit(observations: readonly unknown[], options: FitOptions): Promise<FitReport> {
+    this.fits.push({ ...options, n: observations.length });
+    const failed = this.failNext;
+    this.failNext = false;
+    return { loss: 0, steps: options.steps, seconds: 0, failed };
+  }
+
+  async predict(queries: readonly CurvePoint[]): Promise<Prediction> {
+    this.queries.push([...queries]);
+    return {
+      mean: Float64Array.from(queries, (q) => this.belief[q.pipeline]?.mean ?? 0),
+      std: Float64Array.from(queries, (q) => this.belief[q.pipeline]?.std ?? 0),
+    };
+  }
+
+  async predictCost(queries: readonly CurvePoint[]): Promise<Float64Array> {
+    return Float64Array.from(queries, (q) => this.belief[q.pipeline]?.cost ?? 1);
+  }
+
+  dispose(): void {}
+}
+
+function setup(belief: ReadonlyArray<{ mean: number; std: number; cost: number }>, switches: Partial<QuickTuneSettings> = {}) {
+  const pipelines: Pipeline[] = belief.map((_, i) => ({ id: `p${i}`, config: { model: `m${i}` } }));
+  const task = new FixedBelief(belief);
+  const predictor: Predictor = { maxEpochs: 10, forTask: () => task };
+  const optimizer = new QuickTuneOptimizer('qt', { pipelines, maxEpochs: 10, seed: 0, metaFeatures: {}, predictor }, {
+    ...QUICKTUNE_DEFAULTS,
+    ...switches,
+  });
+  return { optimizer, task };
+}
+
+const ok = (configId: string, epoch: number, score: number, final = false): StepRecord => ({
+  configId, epoch, score, seconds: 1, status: 'ok', final, finishedAt: 0,
+});
+
+test('the first suggestion is a random pipeline at epoch 1, without touching the predictor', async () => {
+  const { optimizer, task } = setup([{ mean: 0.5, std: 0.1, cost: 1 }, { mean: 0.5, std: 0.1, cost: 1 }]);
+  const first = await optimizer.ask();
+  assert.equal(first?.epoch, 1);
+  assert.equal(task.fits.length, 0);
+  assert.equal(task.queries.length, 0);
+});
+
+test('cost-aware EI prefers a cheap good step to an expensive slightly better one; plain EI does not', async () => {
+  const belief = [
+    { mean: 0.2, std: 0.01, cost: 1 },
+    { mean: 0.8, std: 0.05, cost: 100 },
+    { mean: 0.75, std: 0.05, cost: 1 },
+  ];
+  for (const [costAware, expected] of [[true, 'p2'], [false, 'p1']] as const) {
+    const { optimizer } = setup(belief, { costAware });
+    await optimizer.tell(ok('p0', 1, 0.5, true));
+    assert.equal((await optimizer.ask())?.configId, expected, `costAware=${costAware}`);
+  }
+});
+
+test('a candidate at epoch t is compared with the best score observed at epoch t', async () => {
+  const belief = [
+    { mean: 0, std: 0.01, cost: 1 },
+    { mean: 0.5, std: 0.02, cost: 1 },
+    { mean: 0, std: 0.01, cost: 1 },
+    { mean: 0.85, std: 0.02, cost: 1 },
+  ];
+  const { optimizer, task } = setup(belief);
+  await optimizer.tell(ok('p0', 1, 0.9, true));
+  await optimizer.tell(ok('p1', 1, 0.3));
+  await optimizer.tell(ok('p2', 1, 0.35));
+  await optimizer.tell(ok('p2', 2, 0.4, true));
+  // NOTE: p1 at epoch 2 (0.5 vs the epoch-2 best 0.4) beats p3 at epoch 1 (0.85 vs the epoch-1 best 0.9).
+  assert.deepEqual(await optimizer.ask(), { configId: 'p1', epoch: 2 });
+  const queried = task.queries.at(-1) ?? [];
+  assert.deepEqual(queried.map((q) => [q.pipeline, q.epoch, Array.from(q.curve)]), [[1, 2, [0.3]], [3, 1, []]]);
+});
+
+test('refits are lazy and follow the schedule: ten restarts of 1000 steps, then 50-step continuations', async () => {
+  const belief = Array.from({ length: 30 }, (_, i) => ({ mean: 0.5 + i / 100, std: 0.1, cost: 1 }));
+  const { optimizer, task } = setup(belief);
+  for (let i = 0; i < 5; i++) await optimizer.tell(ok(`p${i}`, 1, 0.1 * i, true));
+  await optimizer.ask();
+  await optimizer.ask();
+  assert.equal(task.fits.length, 1, 'many tells then asks cost one fit');
+  assert.equal(task.fits[0]?.n, 5);
+  for (let i = 5; i < 17; i++) {
+    await optimizer.tell(ok(`p${i}`, 1, 0.5, true));
+    await optimizer.ask();
+  }
+  assert.deepEqual(task.fits.slice(0, 10).map((f) => [f.restart, f.steps]), Array(10).fill([true, 1000]));
+  assert.ok(task.fits.slice(10).every((f) => !f.restart && f.steps === 50 && f.learningRate === 1e-3));
+  task.failNext = true;
+  await optimizer.tell(ok('p20', 1, 0.2, true));
+  await optimizer.ask();
+  await optimizer.tell(ok('p21', 1, 0.2, true));
+  await optimizer.ask();
+  assert.equal(task.fits.at(-1)?.restart, true, 'a failed fit makes the next one restart');
+});
+
+test('without gray-box steps a chosen pipeline is trained to its end, chosen by its predicted final score', async () => {
+  const belief = [
+    { mean: 0.3, std: 0.05, cost: 1 },
+    { mean: 0.9, std: 0.05, cost: 1 },
+    { mean: 0.4, std: 0.05, cost: 1 },
+  ];
+  const { optimizer, task } = setup(belief, { grayBox: false });
+  await optimizer.tell(ok('p0', 1, 0.3, true));
+  const steps: string[] = [];
+  for (let e = 1; e <= 3; e++) {
+    const s = await optimizer.ask();
+    steps.push(`${s?.configId}@${s?.epoch}`);
+    await optimizer.tell(ok(s?.configId ?? '', s?.epoch ?? 0, 0.5 + e / 100));
+  }
+  assert.deepEqual(steps, ['p1@1', 'p1@2', 'p1@3']);
+  assert.ok((task.queries[0] ?? []).every((q) => q.epoch === 10 && q.curve.length === 0));
+});
