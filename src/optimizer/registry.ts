@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.ts';
-import { Asha } from './asha.ts';
+import { Asha, DEFAULT_ASHA } from './asha.ts';
 import type { OptimizerContext } from './context.ts';
 import { QuickTuneOptimizer, type QuickTuneSettings } from './quicktune.ts';
 import { RandomPairs } from './random-pairs.ts';
@@ -17,6 +17,8 @@ export interface MethodDefinition {
   readonly needsPredictor: boolean;
   /** Uses the meta-trained weights: a benchmark must give it a predictor that never saw the task. */
   readonly metaLearned: boolean;
+  /** The method's settings (JSON): stored benchmark runs are reused only while these are unchanged. */
+  readonly settings: Readonly<Record<string, unknown>>;
 }
 
 /** Quick-Tune's defaults: every switch on, the paper's refit schedule, training set bounded for speed. */
@@ -35,6 +37,7 @@ function quickTune(name: string, description: string, switches: Partial<QuickTun
     description,
     needsPredictor: true,
     metaLearned: settings.metaInit,
+    settings: { ...settings },
     create: (context) => new QuickTuneOptimizer(name, context, settings),
   };
 }
@@ -53,6 +56,7 @@ const DEFINITIONS: readonly MethodDefinition[] = [
     description: 'ASHA: asynchronous successive halving, rungs 1, 3, 9, 27, T, reduction factor 3',
     needsPredictor: false,
     metaLearned: false,
+    settings: { ...DEFAULT_ASHA },
     create: (context) => new Asha(context),
   },
   {
@@ -60,6 +64,7 @@ const DEFINITIONS: readonly MethodDefinition[] = [
     description: 'random search over full curves',
     needsPredictor: false,
     metaLearned: false,
+    settings: {},
     create: (context) => new RandomSearch(context),
   },
   {
@@ -67,6 +72,7 @@ const DEFINITIONS: readonly MethodDefinition[] = [
     description: 'random (pipeline, next epoch) pairs, one epoch at a time',
     needsPredictor: false,
     metaLearned: false,
+    settings: {},
     create: (context) => new RandomPairs(context),
   },
 ];
