@@ -51,7 +51,7 @@ export async function readCurves(
     rowCount++;
     if (header === null || !checkFieldCount(row, header, file, line, problems)) return;
     const [idAt = 0, epochAt = 0, scoreAt = 0, costAt = 0] = at;
-    const id = row[idAt] ?? '';
+    const id = (row[idAt] ?? '').trim();
     const rows = byConfig.get(id);
     if (rows === undefined) {
       if (!configs.seen.has(id)) problems.add({ file, line, column: idAt + 1 }, `config_id ${quoteCell(id)} is not in configs.csv`);

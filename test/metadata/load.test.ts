@@ -87,3 +87,23 @@ test('the content hash depends on the bytes only: same in a copy, different afte
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a byte-order mark, CRLF line ends and quoted cells load like the plain files', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'qt-crlf-'));
+  try {
+    await cp(VALID, dir, { recursive: true });
+    for (const file of ['datasets.csv', 'configs.csv', 'curves.csv']) {
+      const text = await readFile(join(dir, file), 'utf8');
+      await writeFile(join(dir, file), `\uFEFF${text.replace(/\n/g, '\r\n').replace('a1,1,0.2,10', '"a1",1,"0.2",10')}`);
+    }
+    const meta = await loadMetaDataset(dir);
+    const plain = await loadMetaDataset(VALID);
+    assert.deepEqual(meta.totals, plain.totals);
+    assert.deepEqual([...meta.tasks.keys()], [...plain.tasks.keys()]);
+    assert.deepEqual(meta.config('a1')?.values, plain.config('a1')?.values);
+    assert.deepEqual([...(meta.config('a1')?.scores ?? [])], [...(plain.config('a1')?.scores ?? [])]);
+    assert.deepEqual(meta.hyperparameters, plain.hyperparameters);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
