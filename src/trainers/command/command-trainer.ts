@@ -1,0 +1,131 @@
+import { access, mkdir, readdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { TrainerError } from '../../errors.ts';
+import { getLogger } from '../../logging.ts';
+import type { StepOutcome, Trainer, TrainStep } from '../types.ts';
+import { parseResult, PROTOCOL_VERSION, requestEnvironment, type StepRequest } from './protocol.ts';
+import { runProgram, type ProgramRun } from './run-program.ts';
+
+export interface CommandTrainerOptions {
+  /** The training program, a shell command line (e.g. `python3 examples/timm_trainer.py --workers 8`). */
+  readonly command: string;
+  /** The dataset folder passed to the program. */
+  readonly dataPath: string;
+  readonly seed: number;
+  /** Where pipelines keep their checkpoints when a step comes without a checkpointDir. */
+  readonly checkpointRoot: string;
+  /** Kill a step's process tree after this many seconds; undefined = no limit. */
+  readonly timeoutSeconds?: number;
+  /** Seconds between SIGTERM and SIGKILL when a step is stopped (default 5). */
+  readonly killGraceSeconds?: number;
+  /** Working directory of the program (default: quicktune's). */
+  readonly cwd?: string;
+  /** Extra environment variables for the program. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+const log = () => getLogger('trainer.command');
+const STDERR_LOG_LINES = 20;
+
+/**
+ * The `command` trainer: runs the user's own training program once per step (docs/command-trainer.md).
+ * Each epoch gets its own checkpoint folder `<checkpointDir>/epoch-<k>`; the program reads epoch k-1's and
+ * writes epoch k's, so a step interrupted before it was recorded can be re-run from the same input.
+ */
+export class CommandTrainer implements Trainer {
+  readonly name = 'command';
+  private readonly options: CommandTrainerOptions;
+
+  constructor(options: CommandTrainerOptions) {
+    if (options.command.trim() === '') throw new TrainerError('the command trainer needs a program (--trainer-cmd)', 'trainer.config');
+    this.options = options;
+  }
+
+  describe(): Readonly<Record<string, unknown>> {
+    return { name: this.name, command: this.options.command, protocol: PROTOCOL_VERSION, timeout_s: this.options.timeoutSeconds ?? null };
+  }
+
+  async train(step: TrainStep): Promise<StepOutcome> {
+    const logger = log().child({ configId: step.configId, epoch: step.epoch });
+    if (step.signal.aborted) throw new TrainerError('training step aborted before it started', 'trainer.aborted');
+    const folder = resolve(step.checkpointDir ?? join(this.options.checkpointRoot, step.configId));
+    const input = step.epoch > 1 ? join(folder, epochFolder(step.epoch - 1)) : null;
+    const output = join(folder, epochFolder(step.epoch));
+    if (input !== null && !(await exists(input))) {
+      throw new TrainerError(`checkpoint of epoch ${step.epoch - 1} missing (${input}): cannot continue this pipeline`, 'trainer.checkpoint');
+    }
+    await rm(output, { recursive: true, force: true });
+    await mkdir(output, { recursive: true });
+    await removeOlderEpochs(folder, step.epoch - 1);
+
+    const request: StepRequest = {
+      protocol: PROTOCOL_VERSION,
+      config_id: step.configId,
+      config: step.config,
+      epoch: step.epoch,
+      max_epochs: step.maxEpochs,
+      data: resolve(this.options.dataPath),
+      checkpoint_in: input,
+      checkpoint_out: output,
+      seed: this.options.seed,
+    };
+    logger.debug({ command: this.options.command }, 'starting training program');
+    const run = await runProgram({
+      command: this.options.command,
+      cwd: this.options.cwd,
+      env: { ...process.env, ...this.options.env, ...requestEnvironment(request) },
+      input: `${JSON.stringify(request)}\n`,
+      timeoutMs: this.options.timeoutSeconds === undefined ? undefined : this.options.timeoutSeconds * 1000,
+      graceMs: (this.options.killGraceSeconds ?? 5) * 1000,
+      signal: step.signal,
+      onLine: (stream, line) => logger.debug({ stream }, line),
+    });
+    const failure = failureOf(run, this.options.timeoutSeconds);
+    const result = failure === undefined ? parseResult(run.stdout) : undefined;
+    if (result === undefined || !result.ok) {
+      const reason = failure ?? `training program ${result?.ok === false ? result.reason : 'gave no result'}`;
+      await rm(output, { recursive: true, force: true });
+      logger.warn({ stderr: tail(run.stderrTail) }, `step failed: ${reason}`);
+      throw new TrainerError(reason);
+    }
+    return { score: result.score, seconds: result.seconds ?? run.seconds, ...(result.final ? { final: true } : {}) };
+  }
+}
+
+/** Why a finished program counts as failed before its output is even read; undefined when it exited 0. */
+function failureOf(run: ProgramRun, timeoutSeconds: number | undefined): string | undefined {
+  if (run.timedOut) return `training step timed out after ${timeoutSeconds ?? '?'}s (process tree killed)`;
+  if (run.aborted) return 'training step aborted (process tree killed)';
+  if (run.signal !== null) return `training program was killed by ${run.signal}`;
+  if (run.code !== 0) {
+    const last = run.stderrTail.trimEnd().split('\n').at(-1)?.trim() ?? '';
+    return `training program exited with code ${run.code ?? '?'}${last ? `: ${last.slice(0, 160)}` : ''}`;
+  }
+  return undefined;
+}
+
+function epochFolder(epoch: number): string {
+  return `epoch-${epoch}`;
+}
+
+/** Deletes checkpoints older than `keep`: their steps are recorded, so no re-run can need them. */
+async function removeOlderEpochs(folder: string, keep: number): Promise<void> {
+  const entries = await readdir(folder).catch(() => []);
+  for (const name of entries) {
+    const epoch = /^epoch-(\d+)$/.exec(name)?.[1];
+    if (epoch !== undefined && Number(epoch) < keep) await rm(join(folder, name), { recursive: true, force: true });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tail(text: string): string {
+  return text.trimEnd().split('\n').slice(-STDERR_LOG_LINES).join('\n');
+}
