@@ -13,7 +13,7 @@ import { replayJournal } from './replay-journal.ts';
 import { RunLock } from './run-lock.ts';
 import type { JournalBackend, RunBudget, RunIdentity, RunRecorder, RunSession, RunState } from './types.ts';
 
-const log = getLogger('storage');
+const log = () => getLogger('storage');
 
 export interface OpenRunOptions {
   /** The journal file (resolveStorage). */
@@ -79,19 +79,19 @@ export class RunStore implements RunRecorder {
       const backend = JournalFileBackend.appender(options.journal);
       const entries = await backend.readLogs(0);
       const before = replayJournal(options.journal, entries, backend.warnings);
-      for (const warning of before.warnings) log.warn(warning);
+      for (const warning of before.warnings) log().warn(warning);
       const differences = identityDifferences(before.header, options.identity);
       if (differences.length > 0) {
         throw new InputError(differences.map((d) => `${options.journal}: cannot resume: ${d}`), 'run.mismatch');
       }
       const version = packageVersion();
       if (before.header.quicktune !== version) {
-        log.warn(`${options.journal}: the run was created by quicktune ${before.header.quicktune}; continuing it with ${version}`);
+        log().warn(`${options.journal}: the run was created by quicktune ${before.header.quicktune}; continuing it with ${version}`);
       }
       const session = newSession(before.sessions.length + 1, options.budget);
       await backend.appendLogs([sessionEntry(session)]);
       const state = replayJournal(options.journal, await backend.readLogs(0), backend.warnings);
-      log.info({ steps: state.steps.length, session: session.n }, `resuming run ${options.journal}`);
+      log().info({ steps: state.steps.length, session: session.n }, `resuming run ${options.journal}`);
       return new RunStore(backend, lock, state);
     } catch (error) {
       await lock.release();
