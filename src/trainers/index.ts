@@ -26,6 +26,14 @@ export interface TrainerDefinition {
 
 const DEFINITIONS: readonly TrainerDefinition[] = [
   {
+    name: 'tfjs',
+    description: 'finetunes the tfjs models of the model hub on the image folder, in a worker process (docs/tfjs-trainer.md)',
+    async create(setup) {
+      const { createTfjsTrainer } = await import('./tfjs/tfjs-trainer.ts');
+      return createTfjsTrainer({ dataset: setup.dataPath, runDir: setup.runDir, seed: setup.seed });
+    },
+  },
+  {
     name: 'command',
     description: 'runs your own training program per step (--trainer-cmd; protocol in docs/command-trainer.md)',
     async create(setup) {

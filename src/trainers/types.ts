@@ -36,6 +36,11 @@ export interface Trainer {
   /** Settings that identify this trainer in a run's journal, so a resumed run can be checked. */
   describe(): Readonly<Record<string, unknown>>;
   train(step: TrainStep): Promise<StepOutcome>;
+  /**
+   * The dataset's meta-features (num_samples, num_classes, image_size, num_channels: the columns of the
+   * meta-dataset's datasets.csv), for trainers that know the data; the predictor encodes the task with them.
+   */
+  datasetMetaFeatures?(): Promise<Readonly<Record<string, number>>>;
   /** Releases processes, workers or memory. Called once when the search ends. */
   close?(): Promise<void>;
 }

@@ -1,0 +1,165 @@
+import { join, resolve } from 'node:path';
+import { TrainerError, UsageError } from '../../errors.ts';
+import { getLogger } from '../../logging.ts';
+import { loadImageFolder } from '../../data/load-image-folder.ts';
+import type { ImageFolderDataset } from '../../data/types.ts';
+import type { StepOutcome, Trainer, TrainStep } from '../types.ts';
+import type { EngineOptions, FinetuneEngine, StepReport } from './engine.ts';
+import { TfjsTrainerSettingsSchema, type TfjsTrainerSettings } from './protocol.ts';
+import { WorkerHandle } from './worker-handle.ts';
+
+/**
+ * The built-in `tfjs` trainer: finetunes tfjs models from the model hub on an image folder, one epoch per
+ * step. NOTE: steps run in a persistent worker process (not a worker thread): the wasm heap of a thread cannot
+ * be reclaimed or bounded separately, while a process can be killed on timeout, dies alone when memory runs
+ * out, and keeps the decoded images, models and cached activations warm between steps.
+ */
+export class TfjsTrainer implements Trainer {
+  readonly name = 'tfjs';
+  private readonly engineOptions: EngineOptions;
+  private readonly settings: TfjsTrainerSettings;
+  private readonly dataset: ImageFolderDataset;
+  private worker: WorkerHandle | undefined;
+  private engine: Promise<FinetuneEngine> | undefined;
+  /** Details of the last finished step (for logs and tests). */
+  lastReport: StepReport | undefined;
+
+  constructor(engineOptions: EngineOptions, settings: TfjsTrainerSettings, dataset: ImageFolderDataset) {
+    this.engineOptions = engineOptions;
+    this.settings = settings;
+    this.dataset = dataset;
+  }
+
+  describe(): Readonly<Record<string, unknown>> {
+    return {
+      trainer: 'tfjs',
+      dataset: this.engineOptions.dataset,
+      datasetFingerprint: this.dataset.fingerprint,
+      classes: this.dataset.classes,
+      seed: this.engineOptions.seed,
+      inputSize: this.engineOptions.inputSize ?? null,
+      hubFile: this.engineOptions.hubFile ?? null,
+      valFraction: this.dataset.valFraction,
+    };
+  }
+
+  async datasetMetaFeatures(): Promise<Readonly<Record<string, number>>> {
+    return { ...this.dataset.metaFeatures };
+  }
+
+  /** The worker's process id (undefined in-process or before the first step). */
+  get workerPid(): number | undefined {
+    return this.worker?.alive ? this.worker.pid : undefined;
+  }
+
+  async train(step: TrainStep): Promise<StepOutcome> {
+    step.signal.throwIfAborted();
+    const request = {
+      configId: step.configId,
+      config: { ...step.config },
+      epoch: step.epoch,
+      maxEpochs: step.maxEpochs,
+      checkpointDir: step.checkpointDir,
+    };
+    const report = this.settings.inProcess ? await this.trainInProcess(request, step.signal) : await this.trainInWorker(request, step.signal);
+    this.lastReport = report;
+    return { score: Math.min(1, Math.max(0, report.score)), seconds: report.seconds, final: report.final };
+  }
+
+  private async trainInProcess(request: Parameters<FinetuneEngine['run']>[0], signal: AbortSignal): Promise<StepReport> {
+    this.engine ??= Promise.all([import('../../backend/tfjs-backend.ts'), import('./engine.ts')]).then(
+      async ([backend, module]) => new module.FinetuneEngine((await backend.loadTf()).tf, this.engineOptions),
+    );
+    try {
+      return await (await this.engine).run(request, signal);
+    } catch (error) {
+      if (signal.aborted) throw new TrainerError(`step aborted (${describeReason(signal.reason)})`, 'trainer.aborted');
+      throw error;
+    }
+  }
+
+  private async trainInWorker(request: Parameters<FinetuneEngine['run']>[0], signal: AbortSignal): Promise<StepReport> {
+    if (!this.worker?.alive) this.worker = new WorkerHandle(this.engineOptions, getLogger('tfjs-trainer').level);
+    const worker = this.worker;
+    let pendingId: number | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    // NOTE: an abort first asks the worker to stop between batches (it keeps its caches); a worker stuck in a
+    // long kernel is killed after the grace period, which rejects the pending reply.
+    const onAbort = (): void => {
+      if (pendingId !== undefined) worker.abort(pendingId);
+      killTimer = setTimeout(() => worker.kill(), (this.settings.abortGraceSeconds ?? 5) * 1000);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await Promise.race([worker.ready, abortPromise(signal)]);
+      signal.throwIfAborted();
+      const { id, reply } = worker.request((requestId) => ({ type: 'train', id: requestId, step: request }));
+      pendingId = id;
+      const message = await reply;
+      signal.throwIfAborted();
+      if (message.type === 'result') return message.report;
+      if (message.type === 'error') throw new TrainerError(message.message, message.code);
+      throw new TrainerError(`unexpected reply '${message.type}' from the tfjs worker`);
+    } catch (error) {
+      if (signal.aborted) throw new TrainerError(`step aborted (${describeReason(signal.reason)})`, 'trainer.aborted');
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      if (killTimer) clearTimeout(killTimer);
+    }
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) {
+      worker.kill();
+      await worker.exited();
+    }
+    if (this.engine) await (await this.engine).dispose();
+    this.engine = undefined;
+  }
+}
+
+function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  return reason === undefined ? 'timeout or shutdown' : String(reason);
+}
+
+function abortPromise(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/** What the tfjs trainer is created from. */
+export interface TfjsTrainerOptions {
+  /** The image folder (`--dataset`). */
+  readonly dataset?: string;
+  /** The run folder: decoded images are cached under <runDir>/cache. */
+  readonly runDir: string;
+  readonly seed: number;
+  /** Trainer settings (validated); environment variables QUICKTUNE_TFJS_* fill the ones left out. */
+  readonly settings?: Readonly<Record<string, unknown>>;
+}
+
+/** Factory registered as `tfjs`: checks the options and scans the dataset folder (input errors surface now). */
+export async function createTfjsTrainer(options: TfjsTrainerOptions): Promise<TfjsTrainer> {
+  if (!options.dataset) throw new UsageError('--dataset: the tfjs trainer needs an image folder (DIR/<class>/* or DIR/train + DIR/val)');
+  const parsed = TfjsTrainerSettingsSchema.safeParse(options.settings ?? {});
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `trainer setting ${i.path.join('.')}: ${i.message}`));
+  const settings = parsed.data;
+  const dataset = resolve(options.dataset);
+  const scanned = await loadImageFolder(dataset, settings.valFraction === undefined ? {} : { valFraction: settings.valFraction });
+  const engineOptions: EngineOptions = {
+    dataset,
+    cacheDir: join(resolve(options.runDir), 'cache'),
+    seed: options.seed,
+    ...(settings.hubFile ? { hubFile: resolve(settings.hubFile) } : {}),
+    ...(settings.inputSize ? { inputSize: settings.inputSize } : {}),
+    ...(settings.featureCacheMb !== undefined ? { featureCacheBytes: settings.featureCacheMb * 2 ** 20 } : {}),
+    ...(settings.valFraction !== undefined ? { valFraction: settings.valFraction } : {}),
+  };
+  return new TfjsTrainer(engineOptions, settings, scanned);
+}
