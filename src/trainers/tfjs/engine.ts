@@ -11,7 +11,7 @@ import { chunks, pixelBatch, usableIndices, type InputScaling } from './data/bat
 import { DatasetStore } from './data/dataset-store.ts';
 import { FeatureCache, type CachedFeatures } from './data/feature-cache.ts';
 import { mixingActive } from './data/mixing.ts';
-import { evaluate, trainEpoch, yieldToEventLoop, type SplitInputs } from './epoch.ts';
+import { evaluate, peakBytesPerSample, trainEpoch, yieldToEventLoop, type SplitInputs } from './epoch.ts';
 import type { PretrainedModel } from './model/pretrained.ts';
 import { ModelStore } from './model-store.ts';
 import { featureWidth, PipelineModel } from './pipeline-model.ts';
@@ -28,6 +28,8 @@ export interface EngineOptions {
   readonly inputSize?: number;
   /** Memory for cached frozen-prefix activations, in bytes. */
   readonly featureCacheBytes?: number;
+  /** Peak activation memory of one training micro-batch, in bytes (the wasm heap holds at most 4 GiB). */
+  readonly activationBytes?: number;
   readonly valFraction?: number;
 }
 
@@ -56,6 +58,7 @@ export interface StepReport {
 
 const VAL_BATCH = 64;
 const DEFAULT_CACHE_BYTES = 1536 * 1024 * 1024;
+const DEFAULT_ACTIVATION_BYTES = 1024 * 1024 * 1024;
 
 function hash32(text: string): number {
   return createHash('sha256').update(text).digest().readUInt32LE(0);
@@ -73,6 +76,7 @@ export class FinetuneEngine {
   private readonly data: DatasetStore;
   private readonly cache: FeatureCache;
   private readonly widths = new Map<string, number>();
+  private readonly bytesPerSample = new Map<string, number>();
   private readonly warned = new Set<string>();
 
   constructor(tf: Tf, options: EngineOptions) {
@@ -141,7 +145,8 @@ export class FinetuneEngine {
       const random = new Random(hash32(`${seed}:epoch:${step.epoch}`));
       const order = random.shuffle(usableIndices(train));
       if (order.length === 0) throw new TrainerError(`${dataset.dir}: no training image could be decoded at ${size} px`);
-      const result = await trainEpoch(tf, model, settings, trainSplit, order, classes, lr, scaling, random, signal);
+      const microBatch = await this.microBatch(`${cacheKey}|${trainSplit.features ? 'cached' : 'pixels'}`, model, settings, trainSplit, order, scaling, classes);
+      const result = await trainEpoch(tf, model, settings, trainSplit, order, classes, lr, scaling, random, signal, microBatch);
       const valIndices = usableIndices(val);
       if (valIndices.length === 0) throw new TrainerError(`${dataset.dir}: no validation image could be decoded at ${size} px`);
       const score = await evaluate(tf, model, valSplit, valIndices, scaling, trainSplit.features ? 256 : VAL_BATCH, signal);
@@ -166,6 +171,21 @@ export class FinetuneEngine {
     } finally {
       model.dispose();
     }
+  }
+
+  /** Samples per micro-batch so that one micro-batch's activations and gradients fit the activation budget. */
+  private async microBatch(key: string, model: PipelineModel, settings: TrainSettings, split: SplitInputs, order: readonly number[], scaling: InputScaling, classes: number): Promise<number> {
+    let perSample = this.bytesPerSample.get(key);
+    if (perSample === undefined) {
+      perSample = await peakBytesPerSample(this.tf, model, settings, split, order, scaling, classes);
+      this.bytesPerSample.set(key, perSample);
+    }
+    const budget = this.options.activationBytes ?? DEFAULT_ACTIVATION_BYTES;
+    const micro = Math.max(1, Math.min(settings.batchSize, Math.floor(budget / perSample)));
+    if (micro < settings.batchSize) {
+      getLogger('tfjs-trainer').debug({ key, perSampleMb: Math.round(perSample / 2 ** 20), micro, batch: settings.batchSize }, 'batch split into micro-batches');
+    }
+    return micro;
   }
 
   /** The frozen prefix's outputs for a whole split, from the cache or computed now; null when over budget. */

@@ -53,13 +53,18 @@ export class PipelineModel {
     });
   }
 
-  /** Mean soft-target cross-entropy of the logits plus the L2-SP penalty towards the pretrained weights. */
-  loss(logits: Tensor, targets: Tensor, spReg: number): Tensor {
+  /** Mean soft-target cross-entropy of the logits [batch, classes]. */
+  crossEntropy(logits: Tensor, targets: Tensor): Tensor {
     const tf = this.tf;
-    const ce = tf.mean(tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(logits)), 1)));
-    if (spReg <= 0 || this.network.params.length === 0) return ce;
+    return tf.mean(tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(logits)), 1)));
+  }
+
+  /** L2-SP: ½ · sp_reg · Σ ‖w − w_pretrained‖² over the trained backbone weights (0 when off). */
+  spPenalty(spReg: number): Tensor {
+    const tf = this.tf;
+    if (spReg <= 0 || this.network.params.length === 0) return tf.scalar(0);
     const sp = tf.addN(this.network.params.map((p) => tf.sum(tf.square(tf.sub(p.variable, p.pretrained)))));
-    return tf.add(ce, tf.mul(sp, 0.5 * spReg));
+    return tf.mul(sp, 0.5 * spReg);
   }
 
   /** Trainable tensors and optimizer slots by name (the checkpoint's tensors). */

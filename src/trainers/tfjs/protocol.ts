@@ -6,6 +6,8 @@ export const TfjsTrainerSettingsSchema = z.object({
   inputSize: z.number().int().min(32).max(1024).optional(),
   /** Memory for cached frozen-layer activations, MiB (default 1536). */
   featureCacheMb: z.number().nonnegative().optional(),
+  /** Peak activation memory of one training micro-batch, MiB (default 1024); larger batches are split. */
+  activationMb: z.number().positive().optional(),
   /** A model hub file other than the shipped metadata/model-hub.json. */
   hubFile: z.string().optional(),
   /** Validation share for folders without val/ (default 0.2). */
@@ -24,6 +26,7 @@ const EngineOptionsSchema = z.object({
   seed: z.number(),
   inputSize: z.number().optional(),
   featureCacheBytes: z.number().optional(),
+  activationBytes: z.number().optional(),
   valFraction: z.number().optional(),
 });
 

@@ -144,10 +144,29 @@ export interface TfjsTrainerOptions {
   readonly settings?: Readonly<Record<string, unknown>>;
 }
 
+/** Environment variables that set tfjs trainer settings (the CLI has no flag for adapter settings). */
+const ENV_SETTINGS: ReadonlyArray<readonly [string, keyof TfjsTrainerSettings]> = [
+  ['QUICKTUNE_TFJS_INPUT_SIZE', 'inputSize'],
+  ['QUICKTUNE_TFJS_FEATURE_CACHE_MB', 'featureCacheMb'],
+  ['QUICKTUNE_TFJS_ACTIVATION_MB', 'activationMb'],
+];
+
+function settingsFromEnv(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, key] of ENV_SETTINGS) {
+    const raw = process.env[name];
+    if (raw === undefined || raw.trim() === '') continue;
+    const value = Number(raw);
+    if (!Number.isFinite(value)) throw new UsageError(`${name}: '${raw}' is not a number`);
+    out[key] = value;
+  }
+  return out;
+}
+
 /** Factory registered as `tfjs`: checks the options and scans the dataset folder (input errors surface now). */
 export async function createTfjsTrainer(options: TfjsTrainerOptions): Promise<TfjsTrainer> {
   if (!options.dataset) throw new UsageError('--dataset: the tfjs trainer needs an image folder (DIR/<class>/* or DIR/train + DIR/val)');
-  const parsed = TfjsTrainerSettingsSchema.safeParse(options.settings ?? {});
+  const parsed = TfjsTrainerSettingsSchema.safeParse({ ...settingsFromEnv(), ...options.settings });
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `trainer setting ${i.path.join('.')}: ${i.message}`));
   const settings = parsed.data;
   const dataset = resolve(options.dataset);
@@ -159,6 +178,7 @@ export async function createTfjsTrainer(options: TfjsTrainerOptions): Promise<Tf
     ...(settings.hubFile ? { hubFile: resolve(settings.hubFile) } : {}),
     ...(settings.inputSize ? { inputSize: settings.inputSize } : {}),
     ...(settings.featureCacheMb !== undefined ? { featureCacheBytes: settings.featureCacheMb * 2 ** 20 } : {}),
+    ...(settings.activationMb !== undefined ? { activationBytes: settings.activationMb * 2 ** 20 } : {}),
     ...(settings.valFraction !== undefined ? { valFraction: settings.valFraction } : {}),
   };
   return new TfjsTrainer(engineOptions, settings, scanned);

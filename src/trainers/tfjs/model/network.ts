@@ -130,11 +130,14 @@ export class Network {
     const tf = this.tf;
     const input = this.plan.nodes.find((n) => n.op.kind === 'input');
     if (!input) throw new Error('backbone has no input node');
-    const values = new Map<string, Tensor>([[input.name, images]]);
-    for (const step of this.prefixSteps) {
-      values.set(step.node.name, applyNode(tf, step.node, step.node.inputs.map((i) => values.get(i) as Tensor), step.params, false));
+    const keep = this.fullyFrozen ? [this.plan.featureNode] : this.plan.frontier;
+    const values = this.execute(this.prefixSteps, new Map([[input.name, images]]), keep, true, false);
+    if (this.fullyFrozen) {
+      const features = values.get(this.plan.featureNode) as Tensor;
+      const pooled = tf.mean(features, [1, 2]);
+      if (features !== images) features.dispose();
+      return [pooled];
     }
-    if (this.fullyFrozen) return [tf.mean(values.get(this.plan.featureNode) as Tensor, [1, 2])];
     return this.plan.frontier.map((name) => {
       const t = values.get(name);
       if (!t) throw new Error(`frontier node '${name}' was not computed`);
@@ -142,20 +145,55 @@ export class Network {
     });
   }
 
-  /** Runs the trainable part from frontier activations to pooled features [batch, channels]. */
-  runTrainable(frontier: readonly Tensor[]): Tensor {
+  /**
+   * Runs the trainable part from frontier activations to pooled features [batch, channels]. With
+   * `release`, activations are freed as soon as their last reader has run (inference only: a gradient
+   * tape needs them).
+   */
+  runTrainable(frontier: readonly Tensor[], release = false): Tensor {
     if (this.fullyFrozen) return frontier[0] as Tensor;
+    const steps = this.plan.trainable.map((node) => ({ node, params: this.byNode.get(node.name) ?? {} }));
+    const initial = new Map<string, Tensor>(this.plan.frontier.map((name, i) => [name, frontier[i] as Tensor]));
+    const values = this.execute(steps, initial, [this.plan.featureNode], release, true);
+    const features = values.get(this.plan.featureNode) as Tensor;
+    const pooled = this.tf.mean(features, [1, 2]);
+    if (release && !frontier.includes(features)) features.dispose();
+    return pooled;
+  }
+
+  /**
+   * Applies `steps` in order, each in its own tidy (so per-node temporaries go at once). With `release`, a
+   * value is disposed after its last reader unless it is to be kept or was given by the caller.
+   */
+  private execute(
+    steps: ReadonlyArray<{ node: IrNode; params: NodeParams }>,
+    initial: Map<string, Tensor>,
+    keep: readonly string[],
+    release: boolean,
+    differentiable: boolean,
+  ): Map<string, Tensor> {
     const tf = this.tf;
-    const values = new Map<string, Tensor>(this.plan.frontier.map((name, i) => [name, frontier[i] as Tensor]));
-    for (const node of this.plan.trainable) {
-      const inputs = node.inputs.map((i) => {
-        const t = values.get(i);
-        if (!t) throw new Error(`node '${node.name}' reads '${i}' before it is computed`);
+    const values = new Map(initial);
+    const lastUse = new Map<string, number>();
+    steps.forEach((step, i) => step.node.inputs.forEach((name) => lastUse.set(name, i)));
+    const given = new Set(initial.values());
+    steps.forEach((step, i) => {
+      const inputs = step.node.inputs.map((name) => {
+        const t = values.get(name);
+        if (!t) throw new Error(`node '${step.node.name}' reads '${name}' before it is computed`);
         return t;
       });
-      values.set(node.name, applyNode(tf, node, inputs, this.byNode.get(node.name) ?? {}, true));
-    }
-    return tf.mean(values.get(this.plan.featureNode) as Tensor, [1, 2]);
+      values.set(step.node.name, tf.tidy(() => applyNode(tf, step.node, inputs, step.params, differentiable)));
+      if (!release) return;
+      for (const name of new Set(step.node.inputs)) {
+        const t = values.get(name);
+        if (lastUse.get(name) !== i || keep.includes(name) || !t || given.has(t)) continue;
+        values.delete(name);
+        // NOTE: an identity-like node returns its input: free the tensor only when no live name holds it.
+        if (![...values.values()].includes(t)) t.dispose();
+      }
+    });
+    return values;
   }
 
   dispose(): void {
