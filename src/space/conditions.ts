@@ -53,3 +53,17 @@ export function conditionOrder(parameters: readonly ParameterSpec[]): OrderResul
   }
   return { order };
 }
+
+/** The names of the parameters active in `config` (a config drawn from or pinned in this space). */
+export function activeParameters(
+  space: { readonly parameters: readonly ParameterSpec[]; readonly order: readonly string[] },
+  config: Readonly<Record<string, ParamValue>>,
+): Set<string> {
+  const byName = new Map(space.parameters.map((p) => [p.name, p]));
+  const active = new Set<string>();
+  for (const name of space.order) {
+    const spec = byName.get(name);
+    if (spec && isActive(spec.conditions, config, active)) active.add(name);
+  }
+  return active;
+}

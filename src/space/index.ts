@@ -4,3 +4,4 @@ export { buildPool, configId, type PoolOptions } from './pool.ts';
 export { configInSpace, sampleConfig } from './sample.ts';
 export { describeDomain, domainSize, inDomain } from './domain.ts';
 export { MODEL_PARAMETER } from './rules.ts';
+export { activeParameters } from './conditions.ts';

@@ -1,4 +1,4 @@
-export type { JournalBackend, JournalEntry, RunBudget, RunHeader, RunIdentity, RunRecorder, RunSession, RunState } from './types.ts';
+export type { JournalBackend, JournalEntry, RunBudget, RunHeader, RunIdentity, RunRecorder, RunSession, RunSpace, RunState } from './types.ts';
 export { JournalFileBackend } from './journal-file.ts';
 export { RunStore, type OpenRunOptions } from './run-store.ts';
 export { RunLock } from './run-lock.ts';

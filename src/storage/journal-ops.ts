@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { StepRecord } from '../study/types.ts';
-import type { RunBudget, RunHeader, RunSession } from './types.ts';
+import type { JournalEntry, RunBudget, RunHeader, RunSession, RunSpace } from './types.ts';
 
 /** Bumped when an entry changes incompatibly; a journal of a newer format is refused, not misread. */
 export const JOURNAL_FORMAT = 1;
@@ -58,8 +58,36 @@ export const StopOp = z.object({
   at: z.string(),
 });
 
-export const JournalOp = z.discriminatedUnion('op', [HeaderOp, PoolOp, SessionOp, StepOp, StopOp]);
+const ScalarValue = z.union([z.string(), z.number(), z.boolean()]);
+const DomainEntry = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('categorical'), choices: z.array(ScalarValue) }),
+  z.object({ kind: z.literal('ordinal'), values: z.array(z.union([z.string(), z.number()])) }),
+  z.object({ kind: z.literal('integer'), low: z.number(), high: z.number(), log: z.boolean() }),
+  z.object({ kind: z.literal('float'), low: z.number(), high: z.number(), log: z.boolean() }),
+]);
+
+/** The search space the pool was drawn from (so a report knows which parameters each config has active). */
+export const SpaceOp = z.object({
+  op: z.literal('space'),
+  name: z.string().optional(),
+  parameters: z.array(
+    z.object({
+      name: z.string(),
+      domain: DomainEntry,
+      conditions: z.array(z.object({ parent: z.string(), values: z.array(ScalarValue) })),
+      inactive: Scalar,
+      default: ScalarValue.optional(),
+    }),
+  ),
+  order: z.array(z.string()),
+});
+
+export const JournalOp = z.discriminatedUnion('op', [HeaderOp, SpaceOp, PoolOp, SessionOp, StepOp, StopOp]);
 export type JournalOp = z.infer<typeof JournalOp>;
+
+export function spaceEntry(space: RunSpace): JournalEntry {
+  return { op: 'space', ...(space.name === undefined ? {} : { name: space.name }), parameters: space.parameters, order: space.order };
+}
 
 export function budgetEntry(budget: RunBudget): z.infer<typeof Budget> {
   return { seconds: budget.seconds, max_steps: budget.maxSteps };

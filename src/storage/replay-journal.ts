@@ -2,7 +2,7 @@ import { InputError } from '../errors.ts';
 import type { Pipeline } from '../space/types.ts';
 import type { StepRecord } from '../study/types.ts';
 import { budgetOf, headerOf, JOURNAL_FORMAT, JournalOp, stepOf } from './journal-ops.ts';
-import type { JournalEntry, RunHeader, RunSession, RunState } from './types.ts';
+import type { JournalEntry, RunHeader, RunSession, RunSpace, RunState } from './types.ts';
 
 /**
  * Rebuilds a run from its journal entries. The journal must start with a header, hold the pool once, and
@@ -12,6 +12,7 @@ import type { JournalEntry, RunHeader, RunSession, RunState } from './types.ts';
 export function replayJournal(journal: string, entries: readonly JournalEntry[], warnings: readonly string[] = []): RunState {
   let header: RunHeader | undefined;
   let pool: Pipeline[] | undefined;
+  let space: RunSpace | undefined;
   const steps: StepRecord[] = [];
   const sessions: RunSession[] = [];
   const lastEpoch = new Map<string, number>();
@@ -35,6 +36,10 @@ export function replayJournal(journal: string, entries: readonly JournalEntry[],
       case 'header':
         if (index !== 0) fail(index, 'a second header');
         header = headerOf(op);
+        break;
+      case 'space':
+        if (space || pool) fail(index, 'the space must come once, before the pool');
+        space = { name: op.name, parameters: op.parameters.map((p) => ({ ...p, default: p.default })), order: op.order };
         break;
       case 'pool':
         if (pool) fail(index, 'a second pool');
@@ -71,5 +76,5 @@ export function replayJournal(journal: string, entries: readonly JournalEntry[],
   if (!pool) throw new InputError(`${journal}: the run journal has no candidate pool: its creation was interrupted; start a new run`, 'run.corrupt');
   const lastStop = sessions.at(-1)?.stop?.seconds ?? 0;
   const elapsedSeconds = Math.max(lastStop, steps.at(-1)?.finishedAt ?? 0);
-  return { journal, header, pool, steps, sessions, elapsedSeconds, warnings };
+  return { journal, header, pool, space, steps, sessions, elapsedSeconds, warnings };
 }

@@ -8,10 +8,10 @@ import type { StepRecord } from '../study/types.ts';
 import { packageVersion } from '../util/package-info.ts';
 import { identityDifferences } from './header-check.ts';
 import { JournalFileBackend } from './journal-file.ts';
-import { headerEntry, sessionEntry, stepEntry } from './journal-ops.ts';
+import { headerEntry, sessionEntry, spaceEntry, stepEntry } from './journal-ops.ts';
 import { replayJournal } from './replay-journal.ts';
 import { RunLock } from './run-lock.ts';
-import type { JournalBackend, RunBudget, RunIdentity, RunRecorder, RunSession, RunState } from './types.ts';
+import type { JournalBackend, RunBudget, RunIdentity, RunRecorder, RunSession, RunSpace, RunState } from './types.ts';
 
 const log = () => getLogger('storage');
 
@@ -46,8 +46,8 @@ export class RunStore implements RunRecorder {
     this.poolIds = new Set(state.pool.map((p) => p.id));
   }
 
-  /** Starts a new run: fails when the journal exists (use `resume`). Writes header, pool and session 1. */
-  static async create(options: OpenRunOptions & { readonly pool: readonly Pipeline[] }): Promise<RunStore> {
+  /** Starts a new run: fails when the journal exists (use `resume`). Writes header, space, pool and session 1. */
+  static async create(options: OpenRunOptions & { readonly pool: readonly Pipeline[]; readonly space?: RunSpace }): Promise<RunStore> {
     if (options.pool.length === 0) throw new InputError(`${options.journal}: the candidate pool is empty`);
     await mkdir(dirname(options.journal), { recursive: true });
     const lock = await RunLock.acquire(`${options.journal}.lock`);
@@ -58,6 +58,7 @@ export class RunStore implements RunRecorder {
       const session = newSession(1, options.budget);
       await backend.appendLogs([
         headerEntry(header),
+        ...(options.space ? [spaceEntry(options.space)] : []),
         { op: 'pool', pipelines: options.pool.map((p) => ({ id: p.id, config: p.config })) },
         sessionEntry(session),
       ]);

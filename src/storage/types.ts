@@ -1,4 +1,4 @@
-import type { Pipeline } from '../space/types.ts';
+import type { Pipeline, SearchSpace } from '../space/types.ts';
 import type { StepRecord } from '../study/types.ts';
 
 /** One journal entry: a JSON object with an `op` tag (docs/runs.md lists them). */
@@ -61,12 +61,17 @@ export interface RunSession {
   readonly stop?: { readonly reason: string; readonly seconds: number; readonly at: string };
 }
 
+/** The parts of the search space a run keeps: enough to tell which parameters of a config are active. */
+export type RunSpace = Pick<SearchSpace, 'name' | 'parameters' | 'order'>;
+
 /** A run rebuilt from its journal: what `report` shows and `--resume` continues from. */
 export interface RunState {
   /** The journal file it was read from. */
   readonly journal: string;
   readonly header: RunHeader;
   readonly pool: readonly Pipeline[];
+  /** The search space of the pool, when the run recorded it. */
+  readonly space: RunSpace | undefined;
   /** Every finished step, in the order they finished. */
   readonly steps: readonly StepRecord[];
   readonly sessions: readonly RunSession[];
