@@ -64,9 +64,13 @@ function im2col(x: Float32Array, col: Float32Array, g: Geometry, b0: number, b1:
           }
           const rowBase = ((b * inH + ih) * inW) * inC;
           if (fullRow) {
-            // NOTE: kW neighbouring pixels are contiguous in NHWC: one copy for the whole patch row.
-            col.set(x.subarray(rowBase + iw0 * inC, rowBase + (iw0 + kW) * inC), dst);
-            dst += kW * inC;
+            // NOTE: kW neighbouring pixels are contiguous in NHWC: one copy for the whole patch row (a plain
+            // loop when it is short, e.g. an RGB stem, where creating a subarray costs more than the copy).
+            const from = rowBase + iw0 * inC;
+            const length = kW * inC;
+            if (length < 64) for (let k = 0; k < length; k++) col[dst + k] = x[from + k] as number;
+            else col.set(x.subarray(from, from + length), dst);
+            dst += length;
             continue;
           }
           for (let kw = 0; kw < kW; kw++) {

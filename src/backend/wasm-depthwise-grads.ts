@@ -1,13 +1,19 @@
 import type { Tf } from './tfjs-backend.ts';
+import { depthwiseSimd, type DepthwiseGeometry } from './wasm-depthwise-simd.ts';
 import { convDataFormat, inputOf, registerWasmKernel, type KernelArgs, type TensorInfoLike, type WasmBackendLike } from './wasm-kernel-support.ts';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 
-interface Geometry {
-  batch: number; inH: number; inW: number; channels: number; multiplier: number;
-  outH: number; outW: number; kH: number; kW: number;
-  sH: number; sW: number; dH: number; dW: number; top: number; left: number;
+type Geometry = DepthwiseGeometry;
+
+/** Whether to run the SIMD kernels (multiplier 1 only); off = the plain-JS loops below (tests compare them). */
+let useSimd = true;
+
+export function setDepthwiseSimd(enabled: boolean): boolean {
+  const previous = useSimd;
+  useSimd = enabled;
+  return previous;
 }
 
 function geometry(tf: Tf, inShape: Shape4, filterShape: Shape4, attrs: Record<string, unknown>): Geometry {
@@ -106,7 +112,10 @@ function backpropFilter(tf: Tf, args: KernelArgs): TensorInfoLike {
   const filterShape = attrs.filterShape as Shape4;
   const g = geometry(tf, x.shape as Shape4, filterShape, attrs);
   const out = backend.makeOutput([...filterShape], 'float32');
-  const acc = depthwiseFilterGrad(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(dy), g);
+  const simd = useSimd && g.multiplier === 1 ? depthwiseSimd() : null;
+  const xs = backend.typedArrayFromHeap(x);
+  const dys = backend.typedArrayFromHeap(dy);
+  const acc = simd ? simd.filterGrad(xs, dys, g) : depthwiseFilterGrad(xs, dys, g);
   backend.typedArrayFromHeap(out).set(acc);
   return out;
 }
@@ -121,7 +130,10 @@ function backpropInput(tf: Tf, args: KernelArgs): TensorInfoLike {
   const inShape = attrs.inputShape as Shape4;
   const g = geometry(tf, inShape, filter.shape as Shape4, attrs);
   const out = backend.makeOutput([...inShape], 'float32');
-  depthwiseInputGrad(backend.typedArrayFromHeap(dy), backend.typedArrayFromHeap(filter), backend.typedArrayFromHeap(out), g);
+  const simd = useSimd && g.multiplier === 1 ? depthwiseSimd() : null;
+  const buffers = [backend.typedArrayFromHeap(dy), backend.typedArrayFromHeap(filter), backend.typedArrayFromHeap(out), g] as const;
+  if (simd) simd.inputGrad(...buffers);
+  else depthwiseInputGrad(...buffers);
   return out;
 }
 

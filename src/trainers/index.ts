@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.ts';
+import { shippedMetadataPath } from '../util/package-info.ts';
 import type { Trainer } from './types.ts';
 
 /** What `quicktune search --dataset` hands a trainer factory. */
@@ -20,6 +21,8 @@ export interface TrainerSetup {
 export interface TrainerDefinition {
   readonly name: string;
   readonly description: string;
+  /** The search space file used when --space is not given (absent: the shipped paper space). */
+  readonly defaultSpace?: string;
   /** Builds the trainer; modules are imported here, so `--help` never loads tfjs. */
   create(setup: TrainerSetup): Promise<Trainer>;
 }
@@ -28,6 +31,7 @@ const DEFINITIONS: readonly TrainerDefinition[] = [
   {
     name: 'tfjs',
     description: 'finetunes the tfjs models of the model hub on the image folder, in a worker process (docs/tfjs-trainer.md)',
+    defaultSpace: shippedMetadataPath('search-space-tfjs.yaml'),
     async create(setup) {
       const { createTfjsTrainer } = await import('./tfjs/tfjs-trainer.ts');
       return createTfjsTrainer({ dataset: setup.dataPath, runDir: setup.runDir, seed: setup.seed });

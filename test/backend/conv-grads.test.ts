@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import '@tensorflow/tfjs-backend-cpu';
 import { loadTf, type Tf } from '../../src/backend/tfjs-backend.ts';
 import { setIm2colBudget } from '../../src/backend/wasm-conv2d-grads.ts';
+import { setDepthwiseSimd } from '../../src/backend/wasm-depthwise-grads.ts';
+import { setDepthwiseChunkBytes } from '../../src/backend/wasm-depthwise-simd.ts';
 import { Random } from '../../src/util/random.ts';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
@@ -207,5 +209,33 @@ test('dilated depthwise gradients equal those of the zero-inserted (undilated) f
     assertClose(dx, dxBig, 'dilated input grad');
   } finally {
     await tf.setBackend('wasm');
+  }
+});
+
+test('the SIMD depthwise kernels agree with the plain-JS ones, also when the batch is processed in slices', async () => {
+  const { tf } = await loadTf();
+  const c: ConvCase = { x: [3, 9, 7, 10], filter: [3, 3, 10, 1], strides: [2, 1], pad: 'same' };
+  const dyShape = outShape(tf, c, true);
+  const x = { values: randomArray(size(c.x), 80), shape: [...c.x] };
+  const dy = { values: randomArray(size(dyShape), 81), shape: dyShape };
+  const filter = { values: randomArray(size(c.filter), 82), shape: [...c.filter] };
+  const common = { strides: c.strides, pad: c.pad, dilations: [1, 1] };
+  const run = async (): Promise<Float32Array[]> => [
+    await runOn(tf, 'wasm', 'DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...common, filterShape: c.filter }),
+    await runOn(tf, 'wasm', 'DepthwiseConv2dNativeBackpropInput', { dy, filter }, { ...common, inputShape: c.x }),
+  ];
+  const simd = await run();
+  const previousChunk = setDepthwiseChunkBytes(1);
+  const sliced = await run();
+  setDepthwiseChunkBytes(previousChunk);
+  const previous = setDepthwiseSimd(false);
+  try {
+    const plain = await run();
+    for (let i = 0; i < 2; i++) {
+      assertClose(simd[i] as Float32Array, plain[i] as Float32Array, `simd vs js ${i}`);
+      assertClose(sliced[i] as Float32Array, plain[i] as Float32Array, `sliced simd vs js ${i}`);
+    }
+  } finally {
+    setDepthwiseSimd(previous);
   }
 });

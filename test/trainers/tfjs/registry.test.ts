@@ -10,6 +10,7 @@ import { tempDir } from '../../helpers/image-folder.ts';
 test('tfjs is a built-in trainer; creating it checks the dataset folder', async () => {
   const tfjs = await resolveTrainer('tfjs');
   assert.equal(tfjs, TRAINERS.get('tfjs'));
+  assert.match(tfjs.defaultSpace ?? '', /metadata[\\/]search-space-tfjs\.yaml$/);
   const dir = await tempDir();
   await assert.rejects(tfjs.create({ dataPath: join(dir, 'missing'), seed: 0, runDir: dir }), (e: unknown) => e instanceof InputError && /missing: dataset folder not found/.test(e.message));
   await mkdir(join(dir, 'empty'));
