@@ -1,0 +1,186 @@
+import type { Tf } from '../../backend/tfjs-backend.ts';
+import type { ExactGp, GpHyper, NllResult } from '../../numerics/exact-gp.ts';
+import type { KernelKind } from '../../numerics/linalg-types.ts';
+import type { Random } from '../../util/random.ts';
+import { curveColumns, type Batch, type InputDims } from './batch.ts';
+import { costBackward, costDeclarations, costForward } from './cost-net.ts';
+import { Layers, type Params, type Tensor, type Tensor2D } from './layers.ts';
+import { ParamLayout } from './params.ts';
+import {
+  dropoutWidth,
+  EMBEDDING_DIM,
+  performanceBackward,
+  performanceDeclarations,
+  performanceForward,
+  shiftMatrix,
+  type NetInputs,
+} from './performance-net.ts';
+
+/** Lower bound of the GP noise variance (gpytorch's GreaterThan(1e-4)), on standardized targets. */
+export const NOISE_FLOOR = 1e-4;
+
+export interface EngineOptions {
+  readonly kernel: KernelKind;
+  /** Dropout probability on the flattened curve features, in training steps only. */
+  readonly dropout: number;
+}
+
+/** One training step's losses and the gradient of their sum w.r.t. the whole parameter vector. */
+export interface StepResult {
+  /** GP negative log marginal likelihood / n. */
+  readonly gpLoss: number;
+  /** Mean squared error of the cost predictor (standardized log seconds); 0 when no cost targets. */
+  readonly costLoss: number;
+  readonly jitter: number;
+  readonly grad: Float64Array;
+}
+
+const softplus = (x: number): number => (x > 30 ? x : Math.log1p(Math.exp(x)));
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/**
+ * The deep-kernel GP and the cost MLP as functions of one flat parameter vector: the network runs on tfjs
+ * (float32), the GP in Float64 through {@link ExactGp}. Holds no weights itself, so meta-training, online
+ * refits and checkpoints all pass theta explicitly.
+ */
+export class DeepKernelEngine {
+  readonly layout: ParamLayout;
+  readonly dims: InputDims;
+  readonly options: EngineOptions;
+  readonly gp: ExactGp;
+  private readonly tf: Tf;
+  private readonly layers: Layers;
+  private readonly perfNames: ReadonlySet<string>;
+  private readonly shift: Float32Array;
+
+  constructor(tf: Tf, dims: InputDims, options: EngineOptions, gp: ExactGp) {
+    this.tf = tf;
+    this.dims = dims;
+    this.options = options;
+    this.gp = gp;
+    this.layers = new Layers(tf);
+    this.shift = shiftMatrix(dims.maxEpochs);
+    const perf = performanceDeclarations(dims);
+    this.perfNames = new Set(perf.map((p) => p.name));
+    this.layout = new ParamLayout([
+      ...perf,
+      // NOTE: raw values 0 give gpytorch's initial lengthscale, outputscale and noise (softplus(0) = 0.693).
+      { name: 'gp.lengthscale', shape: [1], tensor: false },
+      { name: 'gp.outputscale', shape: [1], tensor: false },
+      { name: 'gp.noise', shape: [1], tensor: false },
+      { name: 'gp.mean', shape: [1], tensor: false },
+      ...costDeclarations(dims),
+    ]);
+  }
+
+  /** The GP hyperparameters encoded in theta. */
+  hyper(theta: Float64Array): GpHyper {
+    const raw = (name: string) => this.layout.scalar(theta, name);
+    return {
+      kernel: this.options.kernel,
+      lengthscale: softplus(raw('gp.lengthscale')),
+      outputscale: softplus(raw('gp.outputscale')),
+      noise: NOISE_FLOOR + softplus(raw('gp.noise')),
+      mean: raw('gp.mean'),
+    };
+  }
+
+  /**
+   * GP loss on (batch, y) plus, when `logCost` is given, the cost MSE; gradients of their sum. `dropout`
+   * draws the training-mode dropout mask (null: no dropout).
+   */
+  step(theta: Float64Array, batch: Batch, y: ArrayLike<number>, logCost: ArrayLike<number> | null, dropout: Random | null): StepResult {
+    const tf = this.tf;
+    const n = batch.n;
+    const hyper = this.hyper(theta);
+    const grad = new Float64Array(this.layout.size);
+    let gp: NllResult | undefined;
+    let costLoss = 0;
+    tf.tidy(() => {
+      const x = this.inputs(batch, dropout);
+      const perf = this.params(theta, true);
+      const { z, cache } = performanceForward(tf, this.layers, this.dims, perf, x);
+      gp = this.gp.nll(z.dataSync(), n, EMBEDDING_DIM, y, hyper);
+      const dz = tf.tensor2d(Float32Array.from(gp.dz), [n, EMBEDDING_DIM]);
+      this.collect(grad, performanceBackward(tf, this.layers, this.dims, perf, x, cache, dz));
+      if (logCost !== null) {
+        const cost = this.params(theta, false);
+        const { out, cache: costCache } = costForward(tf, this.layers, cost, x);
+        const residual = tf.sub(out, tf.tensor2d(Float32Array.from(logCost), [n, 1]));
+        costLoss = tf.mean(tf.square(residual)).dataSync()[0]!;
+        const dOut = tf.mul(residual, tf.scalar(2 / n)) as Tensor2D;
+        this.collect(grad, costBackward(this.layers, cost, costCache, dOut));
+      }
+    });
+    if (!gp) throw new Error('GP loss was not evaluated');
+    const r: NllResult = gp;
+    const put = (name: string, value: number) => {
+      grad[this.layout.spec(name).offset] = value;
+    };
+    put('gp.lengthscale', r.dLengthscale * sigmoid(this.layout.scalar(theta, 'gp.lengthscale')));
+    put('gp.outputscale', r.dOutputscale * sigmoid(this.layout.scalar(theta, 'gp.outputscale')));
+    put('gp.noise', r.dNoise * sigmoid(this.layout.scalar(theta, 'gp.noise')));
+    put('gp.mean', r.dMean);
+    return { gpLoss: r.value, costLoss, jitter: r.jitter, grad };
+  }
+
+  /** Embeddings of the batch in evaluation mode (no dropout): n × 32 float32. */
+  embed(theta: Float64Array, batch: Batch): Float32Array {
+    const tf = this.tf;
+    return tf.tidy(() => {
+      const { z } = performanceForward(tf, this.layers, this.dims, this.params(theta, true), this.inputs(batch, null));
+      return z.dataSync() as Float32Array;
+    });
+  }
+
+  /** Predicted standardized log seconds of each point. */
+  costs(theta: Float64Array, batch: Batch): Float32Array {
+    const tf = this.tf;
+    return tf.tidy(() => costForward(tf, this.layers, this.params(theta, false), this.inputs(batch, null)).out.dataSync() as Float32Array);
+  }
+
+  /** The network inputs of a batch as tensors (inside the caller's tidy); exposed for gradient tests. */
+  inputs(batch: Batch, dropout: Random | null): NetInputs {
+    const tf = this.tf;
+    const { n } = batch;
+    const { modelDim, hpDim, metaDim, maxEpochs } = this.dims;
+    let mask: Tensor2D | null = null;
+    if (dropout) {
+      const p = this.options.dropout;
+      const width = dropoutWidth(maxEpochs);
+      const values = new Float32Array(n * width);
+      const keep = 1 / (1 - p);
+      for (let i = 0; i < values.length; i++) values[i] = dropout.next() < p ? 0 : keep;
+      mask = tf.tensor2d(values, [n, width]);
+    }
+    return {
+      n,
+      model: tf.tensor2d(batch.model, [n, modelDim]),
+      hp: tf.tensor2d(batch.hp, [n, hpDim]),
+      meta: tf.tensor2d(batch.meta, [n, metaDim]),
+      budget: tf.tensor2d(batch.budget, [n, 1]),
+      cols1: tf.tensor2d(curveColumns(batch, maxEpochs), [n * maxEpochs, 3]),
+      shift: tf.tensor2d(this.shift, [maxEpochs, 3 * maxEpochs]),
+      mask,
+    };
+  }
+
+  /** Float32 tensors of the performance (`perf`) or cost network's parameters. */
+  params(theta: Float64Array, perf: boolean): Params {
+    const tf = this.tf;
+    const out: Record<string, Tensor> = {};
+    for (const spec of this.layout.tensorSpecs()) {
+      if (this.perfNames.has(spec.name) !== perf) continue;
+      out[spec.name] = tf.tensor(Float32Array.from(theta.subarray(spec.offset, spec.offset + spec.size)), [...spec.shape]);
+    }
+    return out;
+  }
+
+  private collect(grad: Float64Array, grads: Record<string, Tensor>): void {
+    for (const [name, tensor] of Object.entries(grads)) {
+      const spec = this.layout.spec(name);
+      const values = tensor.dataSync();
+      for (let k = 0; k < spec.size; k++) grad[spec.offset + k] = values[k]!;
+    }
+  }
+}
