@@ -1,0 +1,47 @@
+import type { Random } from '../../util/random.ts';
+import type { DeepKernelEngine } from '../network/engine.ts';
+import { EMBEDDING_DIM } from '../network/performance-net.ts';
+import { standardize, type Standardizer } from '../scaling.ts';
+import { samplePoints, type Sample, type TaskData } from './training-data.ts';
+
+/** A validation episode: condition the GP on `context`, predict `query` (spec/method.md section 5). */
+export interface Episode {
+  readonly task: TaskData;
+  readonly context: Sample;
+  readonly query: Sample;
+}
+
+/**
+ * A fixed set of episodes drawn once from the validation tasks (round robin), so that every validation of a
+ * run compares checkpoints on the same points.
+ */
+export function drawEpisodes(tasks: readonly TaskData[], count: number, size: number, rng: Random): Episode[] {
+  if (tasks.length === 0) return [];
+  return Array.from({ length: count }, (_, i) => {
+    const task = tasks[i % tasks.length]!;
+    return { task, context: samplePoints(task, size, rng), query: samplePoints(task, size, rng) };
+  });
+}
+
+/**
+ * Mean squared error of the GP's predictive mean on the query points, in score units, averaged over the
+ * episodes; no weights change.
+ */
+export function validationMse(engine: DeepKernelEngine, theta: Float64Array, episodes: readonly Episode[], score: Standardizer): number {
+  if (episodes.length === 0) return Number.NaN;
+  let total = 0;
+  let count = 0;
+  const hyper = engine.hyper(theta);
+  for (const { task, context, query } of episodes) {
+    const z = engine.embed(theta, task.rows.batch(context.points));
+    engine.gp.factor(z, context.points.length, EMBEDDING_DIM, standardize(score, context.scores), hyper);
+    const q = engine.embed(theta, task.rows.batch(query.points));
+    const { mean } = engine.gp.posterior(q, query.points.length);
+    for (let j = 0; j < mean.length; j++) {
+      const predicted = mean[j]! * score.std + score.mean;
+      total += (predicted - query.scores[j]!) ** 2;
+      count++;
+    }
+  }
+  return total / count;
+}
