@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { NotAvailableError } from '../errors.ts';
 import type { MetaDataset } from '../metadata/types.ts';
+import { foldTrainer, loadPredictorFor } from '../predictor/fold-training.ts';
 import type { Predictor } from '../predictor/types.ts';
 import type { FoldTrainer } from './predictor-source.ts';
 
@@ -9,15 +9,16 @@ import type { FoldTrainer } from './predictor-source.ts';
  * says so when the checkpoint was meta-trained on any of them.
  */
 export async function loadPredictorCheckpoint(
-  _dir: string | undefined,
-  _metaDataset: MetaDataset,
-  _tasks: readonly string[],
-  _log: Logger,
+  dir: string | undefined,
+  metaDataset: MetaDataset,
+  tasks: readonly string[],
+  log: Logger,
+  seen: 'error' | 'warn' = 'error',
 ): Promise<Predictor> {
-  throw new NotAvailableError('the meta-trained predictor');
+  return loadPredictorFor(dir, metaDataset, tasks, log, seen);
 }
 
 /** Fold-wise meta-training with the checkpoints cached under `<out>/predictors/fold-<k>`. */
-export function metaTrainingFoldTrainer(_metaDataset: MetaDataset, _outDir: string | undefined, _seed: number): FoldTrainer {
-  throw new NotAvailableError('fold-wise meta-training of the predictor');
+export function metaTrainingFoldTrainer(metaDataset: MetaDataset, outDir: string | undefined, seed: number): FoldTrainer {
+  return foldTrainer(metaDataset, outDir, { seed });
 }

@@ -22,6 +22,8 @@ export interface NllResult {
   readonly dOutputscale: number;
   readonly dNoise: number;
   readonly dMean: number;
+  /** α = K⁻¹(y − mean): dLoss/d(prior mean of point i) = −α_i / n. */
+  readonly alpha: Float64Array;
   /** Absolute jitter added to the diagonal (0 when none was needed). */
   readonly jitter: number;
 }
@@ -58,7 +60,7 @@ export class ExactGp {
     const { jitter, quad, logdet } = this.condition(s, z, n, d, y, hyper);
     const value = (0.5 * quad + logdet + 0.5 * n * LOG_2PI) / n;
     if (!withGradient) {
-      return { value, dz: new Float64Array(n * d), dLengthscale: 0, dOutputscale: 0, dNoise: 0, dMean: 0, jitter };
+      return { value, dz: new Float64Array(n * d), dLengthscale: 0, dOutputscale: 0, dNoise: 0, dMean: 0, alpha: Float64Array.from(s.alpha), jitter };
     }
     this.la.trtri(s.B, s.A, n);
     this.la.lauum(s.A, s.B, n);
@@ -75,6 +77,7 @@ export class ExactGp {
       dOutputscale: s.hyp[1]! / n,
       dNoise: s.hyp[2]! / n,
       dMean: -sumAlpha / n,
+      alpha: Float64Array.from(s.alpha),
       jitter,
     };
   }

@@ -58,6 +58,11 @@ export class PipelineRows {
       batch.budget[i] = Math.min(point.epoch, T) / T;
       const known = Math.min(point.curve.length, point.epoch - 1, T);
       for (let e = 0; e < known; e++) batch.curve[i * T + e] = point.curve[e]!;
+      const observed = Math.min(point.curve.length, point.epoch - 1);
+      if (observed > 0) {
+        batch.last[i] = point.curve[observed - 1]!;
+        batch.hasLast[i] = 1;
+      }
     });
     return batch;
   }

@@ -37,10 +37,11 @@ test('meta-train --exclude with unknown datasets exits 2 naming them', async () 
   assert.match(lines[1] ?? '', /--exclude: dataset 'omega' is not in meta-dataset 'tiny'/);
 });
 
-test('meta-train on a valid meta-dataset loads it, then says training is not available yet', async () => {
-  const result = await runCli(['--log-level', 'warn', 'meta-train', '--metadataset', fixturePath('metadata', 'valid'), '--exclude', 'gamma']);
-  assert.equal(result.code, 2);
-  assert.deepEqual(stderrLines(result.stderr), ['quicktune: error: meta-training the predictor is not available yet in this version of quicktune']);
+test('meta-train on a valid meta-dataset trains and writes the checkpoint', async () => {
+  const out = join(work, 'predictor');
+  const result = await runCli(['--log-level', 'warn', 'meta-train', '--metadataset', fixturePath('metadata', 'valid'), '--exclude', 'gamma', '--iterations', '3', '--out', out]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, new RegExp(`predictor written to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
 });
 
 test('import with a wrong SRC exits 2 and says what it looked for', async () => {
@@ -65,6 +66,6 @@ test('import end to end through the binary: --json summary, and the result is a 
   const human = await runCli(['--log-level', 'silent', 'import', '--from', 'quicktune', fixturePath('importers', 'table'), '--out', out]);
   assert.equal(human.code, 0, human.stderr);
   assert.match(human.stdout, /^Imported 2 datasets, 3 runs and 8 curve points into .* \(table\.csv layout; 2 runs without a usable curve left out\)\.\n$/);
-  const train = await runCli(['--log-level', 'silent', 'meta-train', '--metadataset', out]);
-  assert.match(train.stderr, /meta-training the predictor is not available yet/);
+  const train = await runCli(['--log-level', 'silent', 'meta-train', '--metadataset', out, '--iterations', '3', '--out', join(work, 'imported-predictor')]);
+  assert.equal(train.code, 0, train.stderr);
 });

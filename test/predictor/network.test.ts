@@ -22,7 +22,7 @@ for (const maxEpochs of [50, 7]) {
   test(`the hand-written backward passes equal tfjs autodiff of the same forward ops (T=${maxEpochs})`, async () => {
     const { tf } = await loadTf();
     const dims: InputDims = { modelDim: 6, hpDim: 9, metaDim: 4, maxEpochs };
-    const engine = new DeepKernelEngine(tf, dims, { kernel: 'rbf', dropout: 0.25 }, new ExactGp(createLinalg()));
+    const engine = new DeepKernelEngine(tf, dims, { kernel: 'rbf', dropout: 0.25, priorMean: 'constant', scoreScale: { mean: 0, std: 1 } }, new ExactGp(createLinalg()));
     const rng = new Random(maxEpochs);
     const theta = engine.layout.initialise(rng);
     const batch = randomBatch(dims, 5, rng);
@@ -65,7 +65,7 @@ for (const maxEpochs of [50, 7]) {
 test('an engine step leaves no tensors behind and its GP gradient moves the loss down', async () => {
   const { tf } = await loadTf();
   const dims: InputDims = { modelDim: 6, hpDim: 9, metaDim: 4, maxEpochs: 10 };
-  const engine = new DeepKernelEngine(tf, dims, { kernel: 'matern52', dropout: 0.25 }, new ExactGp(createLinalg()));
+  const engine = new DeepKernelEngine(tf, dims, { kernel: 'matern52', dropout: 0.25, priorMean: 'last-observed', scoreScale: { mean: 0.2, std: 0.5 } }, new ExactGp(createLinalg()));
   const rng = new Random(1);
   const theta = engine.layout.initialise(rng);
   const batch = randomBatch(dims, 20, rng);

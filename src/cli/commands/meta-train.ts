@@ -1,25 +1,63 @@
-import { NotAvailableError, UsageError } from '../../errors.ts';
-import { loadMetaDataset } from '../../metadata/load.ts';
+import { resolve } from 'node:path';
+import { UsageError } from '../../errors.ts';
+import { loadMetaDataset } from '../../metadata/index.ts';
+import { saveCheckpoint } from '../../predictor/checkpoint.ts';
+import { metaTrain } from '../../predictor/meta-train/meta-train.ts';
 import { parseIntegerFlag, parseList } from '../../util/parse-number.ts';
 import type { CommandHandler } from '../context.ts';
+import { ProgressLine } from '../progress.ts';
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
 
 /**
- * `quicktune meta-train`: validates its flags and loads (so validates) the meta-dataset; the training
- * itself is not part of this version yet.
+ * `quicktune meta-train`: meta-trains the performance and cost predictors on every task of a meta-dataset but
+ * `--exclude`, keeps the weights with the best validation error and writes the checkpoint to `--out`.
  */
-const metaTrain: CommandHandler = async (options, context) => {
-  parseIntegerFlag(String(options.iterations ?? '10000'), '--iterations', 1);
-  parseIntegerFlag(String(options.seed ?? '0'), '--seed', 0);
-  const meta = await loadMetaDataset(String(options.metadataset));
-  const exclude = parseList(typeof options.exclude === 'string' ? options.exclude : undefined);
-  const unknown = exclude.filter((name) => !meta.tasks.has(name));
+const metaTrainCommand: CommandHandler = async (options, context) => {
+  const iterations = parseIntegerFlag(text(options.iterations) ?? '10000', '--iterations', 1);
+  const seed = parseIntegerFlag(text(options.seed) ?? '0', '--seed', 0);
+  const out = resolve(text(options.out) ?? '.quicktune/predictor');
+  const exclude = parseList(text(options.exclude));
+  const metaDataset = await loadMetaDataset(text(options.metadataset) ?? '');
+  const unknown = exclude.filter((name) => !metaDataset.tasks.has(name));
   if (unknown.length > 0) {
-    throw new UsageError(unknown.map((name) => `--exclude: dataset '${name}' is not in meta-dataset '${meta.name}' (${meta.dir}); its datasets: ${[...meta.tasks.keys()].join(', ')}`));
+    const known = [...metaDataset.tasks.keys()].join(', ');
+    throw new UsageError(unknown.map((name) => `--exclude: dataset '${name}' is not in meta-dataset '${metaDataset.name}' (${metaDataset.dir}); its datasets: ${known}`));
   }
-  const kept = [...meta.tasks.keys()].filter((name) => !exclude.includes(name));
+  const kept = [...metaDataset.tasks.keys()].filter((name) => !exclude.includes(name));
+  // NOTE: one dataset to train on and one to pick the best checkpoint with.
   if (kept.length < 2) throw new UsageError(`--exclude: meta-training needs at least 2 datasets left, got ${kept.length}`);
-  context.log.info({ metadataset: meta.name, datasets: kept.length, configs: meta.totals.configs }, 'meta-dataset loaded');
-  throw new NotAvailableError('meta-training the predictor');
+  const progress = new ProgressLine({ label: 'iterations', total: iterations, interactive: context.interactive, log: context.log });
+  let result: Awaited<ReturnType<typeof metaTrain>>;
+  try {
+    result = await metaTrain({
+      metaDataset,
+      exclude,
+      iterations,
+      seed,
+      onProgress: ({ iteration, valMse, bestValMse }) => {
+        const status = valMse === null ? '' : `val mse ${valMse.toFixed(5)} (best ${bestValMse?.toFixed(5) ?? '-'})`;
+        progress.update(iteration, status);
+      },
+    });
+  } finally {
+    progress.finish();
+  }
+  const { checkpoint, seconds } = result;
+  await saveCheckpoint(out, checkpoint);
+  const { tasks, training } = checkpoint.manifest;
+  const datasets = [...tasks.train, ...tasks.validation];
+  context.log.info({ out, bestIteration: training.bestIteration, validation: tasks.validation }, 'predictor checkpoint written');
+  const human = [
+    `predictor written to ${out}`,
+    `  meta-dataset      ${metaDataset.name} (${datasets.length} datasets: ${tasks.train.length} training, ${tasks.validation.length} validation${exclude.length ? `, ${exclude.length} excluded` : ''})`,
+    `  iterations        ${iterations} (best at ${training.bestIteration})`,
+    `  best val MSE      ${training.bestValMse === null ? '-' : training.bestValMse.toFixed(5)}`,
+    `  seconds           ${seconds.toFixed(1)}`,
+  ].join('\n');
+  context.emit({ out, datasets, iterations, best_val_mse: training.bestValMse, seconds }, human);
 };
 
-export default metaTrain;
+export default metaTrainCommand;

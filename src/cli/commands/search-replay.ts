@@ -42,7 +42,7 @@ const searchReplay: CommandHandler = async (options, context) => {
     throw new UsageError(`--task: '${taskName}' is not a task of ${metaDataset.dir} (tasks: ${[...metaDataset.tasks.keys()].join(', ')})`);
   }
   const predictorDir = text(options.predictor);
-  const predictor = method.needsPredictor ? await loadPredictorCheckpoint(predictorDir, metaDataset, [task.name], context.log) : undefined;
+  const predictor = method.needsPredictor ? await loadPredictorCheckpoint(predictorDir, metaDataset, [task.name], context.log, 'warn') : undefined;
 
   const progress = new ProgressLine({ label: 'simulated s', total: Math.round(budget), interactive: context.interactive, log: context.log });
   let best = -Infinity;

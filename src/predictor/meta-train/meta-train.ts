@@ -12,7 +12,7 @@ import { Random } from '../../util/random.ts';
 import { weightsEntry, type PredictorCheckpoint } from '../checkpoint.ts';
 import { inputDims } from '../inputs.ts';
 import { Adam, cosineDecay } from '../network/adam.ts';
-import { DeepKernelEngine } from '../network/engine.ts';
+import { DeepKernelEngine, type PriorMean } from '../network/engine.ts';
 import { fitStandardizer, IDENTITY, logSeconds, standardize } from '../scaling.ts';
 import { prepareTask, restrictTasks, samplePoints } from './training-data.ts';
 import { drawEpisodes, validationMse } from './validation.ts';
@@ -35,6 +35,8 @@ export interface MetaTrainOptions {
   readonly validationFraction?: number;
   readonly kernel?: KernelKind;
   readonly dropout?: number;
+  /** The GP's prior mean (see PriorMean); default 'constant' as in the paper. */
+  readonly priorMean?: PriorMean;
   /** 'standardize' (default): GP targets standardized with the training scores' mean and std; 'none': raw. */
   readonly scoreScaling?: 'standardize' | 'none';
   readonly encoder?: EncoderOptions;
@@ -94,8 +96,6 @@ export async function metaTrain(options: MetaTrainOptions): Promise<MetaTrainRes
   const hub = options.hub === undefined ? await loadModelHub() : options.hub;
   const encoder = ConfigEncoder.fit(restrictTasks(meta, usable), hub, options.encoder);
   const dims = inputDims(encoder, meta.maxEpochs);
-  const { tf } = await loadTf();
-  const engine = new DeepKernelEngine(tf, dims, { kernel: options.kernel ?? 'rbf', dropout: options.dropout ?? 0.25 }, new ExactGp(createLinalg()));
   const task = (name: string) => prepareTask(meta.tasks.get(name)!, encoder, dims);
   const trainTasks = train.map(task).filter((t) => t.runs.length > 0);
   const validationTasks = validation.map(task).filter((t) => t.runs.length > 0);
@@ -104,6 +104,9 @@ export async function metaTrain(options: MetaTrainOptions): Promise<MetaTrainRes
   const allRuns = trainTasks.flatMap((t) => t.runs);
   const scoreScale = options.scoreScaling === 'none' ? IDENTITY : fitStandardizer(allRuns.flatMap((r) => Array.from(r.scores)));
   const costScale = fitStandardizer(allRuns.flatMap((r) => Array.from(r.costs, logSeconds)));
+  const { tf } = await loadTf();
+  const engineOptions = { kernel: options.kernel ?? 'rbf', dropout: options.dropout ?? 0.25, priorMean: options.priorMean ?? 'constant', scoreScale } as const;
+  const engine = new DeepKernelEngine(tf, dims, engineOptions, new ExactGp(createLinalg()));
   const theta = engine.layout.initialise(rng.fork());
   const adam = new Adam(theta.length);
   const sampling = rng.fork();
@@ -156,7 +159,7 @@ export async function metaTrain(options: MetaTrainOptions): Promise<MetaTrainRes
       version: 1,
       metaDataset: { name: meta.name, contentHash: meta.contentHash, maxEpochs: meta.maxEpochs },
       tasks: { train, validation, excluded },
-      model: { kernel: engine.options.kernel, dropout: engine.options.dropout, dims, layout: engine.layout.describe() },
+      model: { kernel: engineOptions.kernel, priorMean: engineOptions.priorMean, dropout: engineOptions.dropout, dims, layout: engine.layout.describe() },
       scaling: { score: scoreScale, logCost: costScale },
       gp: { lengthscale: hyper.lengthscale, outputscale: hyper.outputscale, noise: hyper.noise, mean: hyper.mean },
       training: {

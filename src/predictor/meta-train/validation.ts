@@ -1,6 +1,5 @@
 import type { Random } from '../../util/random.ts';
 import type { DeepKernelEngine } from '../network/engine.ts';
-import { EMBEDDING_DIM } from '../network/performance-net.ts';
 import { standardize, type Standardizer } from '../scaling.ts';
 import { samplePoints, type Sample, type TaskData } from './training-data.ts';
 
@@ -31,12 +30,9 @@ export function validationMse(engine: DeepKernelEngine, theta: Float64Array, epi
   if (episodes.length === 0) return Number.NaN;
   let total = 0;
   let count = 0;
-  const hyper = engine.hyper(theta);
   for (const { task, context, query } of episodes) {
-    const z = engine.embed(theta, task.rows.batch(context.points));
-    engine.gp.factor(z, context.points.length, EMBEDDING_DIM, standardize(score, context.scores), hyper);
-    const q = engine.embed(theta, task.rows.batch(query.points));
-    const { mean } = engine.gp.posterior(q, query.points.length);
+    engine.condition(theta, task.rows.batch(context.points), standardize(score, context.scores));
+    const { mean } = engine.posterior(theta, task.rows.batch(query.points));
     for (let j = 0; j < mean.length; j++) {
       const predicted = mean[j]! * score.std + score.mean;
       total += (predicted - query.scores[j]!) ** 2;

@@ -23,6 +23,10 @@ export interface Batch {
   readonly budget: Float32Array;
   /** n × T: scores of the epochs before the predicted one, zero-padded. */
   readonly curve: Float32Array;
+  /** n: the last observed score before the predicted epoch (0 when none). */
+  readonly last: Float32Array;
+  /** n: 1 when the point has an observed curve (epoch > 1), else 0. */
+  readonly hasLast: Float32Array;
 }
 
 /** An empty batch of n rows to be filled in place. */
@@ -34,20 +38,9 @@ export function allocateBatch(dims: InputDims, n: number): Batch {
     meta: new Float32Array(n * dims.metaDim),
     budget: new Float32Array(n),
     curve: new Float32Array(n * dims.maxEpochs),
+    last: new Float32Array(n),
+    hasLast: new Float32Array(n),
   };
-}
-
-/** Rows `indices` of a batch, as a new batch. */
-export function selectRows(dims: InputDims, batch: Batch, indices: readonly number[]): Batch {
-  const out = allocateBatch(dims, indices.length);
-  indices.forEach((row, i) => {
-    out.model.set(batch.model.subarray(row * dims.modelDim, (row + 1) * dims.modelDim), i * dims.modelDim);
-    out.hp.set(batch.hp.subarray(row * dims.hpDim, (row + 1) * dims.hpDim), i * dims.hpDim);
-    out.meta.set(batch.meta.subarray(row * dims.metaDim, (row + 1) * dims.metaDim), i * dims.metaDim);
-    out.budget[i] = batch.budget[row]!;
-    out.curve.set(batch.curve.subarray(row * dims.maxEpochs, (row + 1) * dims.maxEpochs), i * dims.maxEpochs);
-  });
-  return out;
 }
 
 /**

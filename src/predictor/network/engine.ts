@@ -1,10 +1,11 @@
 import type { Tf } from '../../backend/tfjs-backend.ts';
-import type { ExactGp, GpHyper, NllResult } from '../../numerics/exact-gp.ts';
+import type { ExactGp, GpHyper, NllResult, Posterior } from '../../numerics/exact-gp.ts';
 import type { KernelKind } from '../../numerics/linalg-types.ts';
 import type { Random } from '../../util/random.ts';
 import { curveColumns, type Batch, type InputDims } from './batch.ts';
 import { costBackward, costDeclarations, costForward } from './cost-net.ts';
 import { Layers, type Params, type Tensor, type Tensor2D } from './layers.ts';
+import type { Standardizer } from '../scaling.ts';
 import { ParamLayout } from './params.ts';
 import {
   dropoutWidth,
@@ -19,10 +20,20 @@ import {
 /** Lower bound of the GP noise variance (gpytorch's GreaterThan(1e-4)), on standardized targets. */
 export const NOISE_FLOOR = 1e-4;
 
+/**
+ * The GP's prior mean: 'constant' (the paper), or 'last-observed': for points with an observed curve,
+ * constant + offset + slope · (last observed score), so the GP models the change from the last epoch.
+ */
+export const PRIOR_MEANS = ['constant', 'last-observed'] as const;
+export type PriorMean = (typeof PRIOR_MEANS)[number];
+
 export interface EngineOptions {
   readonly kernel: KernelKind;
   /** Dropout probability on the flattened curve features, in training steps only. */
   readonly dropout: number;
+  readonly priorMean: PriorMean;
+  /** The standardization of scores (targets and, for the prior mean, last observed scores). */
+  readonly scoreScale: Standardizer;
 }
 
 /** One training step's losses and the gradient of their sum w.r.t. the whole parameter vector. */
@@ -69,6 +80,12 @@ export class DeepKernelEngine {
       { name: 'gp.outputscale', shape: [1], tensor: false },
       { name: 'gp.noise', shape: [1], tensor: false },
       { name: 'gp.mean', shape: [1], tensor: false },
+      ...(options.priorMean === 'last-observed'
+        ? [
+            { name: 'gp.meanSlope', shape: [1], initValue: 1, tensor: false },
+            { name: 'gp.meanOffset', shape: [1], tensor: false },
+          ]
+        : []),
       ...costDeclarations(dims),
     ]);
   }
@@ -94,13 +111,15 @@ export class DeepKernelEngine {
     const n = batch.n;
     const hyper = this.hyper(theta);
     const grad = new Float64Array(this.layout.size);
+    const offsets = this.priorOffsets(theta, batch);
+    const target = Float64Array.from(y, (v, i) => v - offsets[i]!);
     let gp: NllResult | undefined;
     let costLoss = 0;
     tf.tidy(() => {
       const x = this.inputs(batch, dropout);
       const perf = this.params(theta, true);
       const { z, cache } = performanceForward(tf, this.layers, this.dims, perf, x);
-      gp = this.gp.nll(z.dataSync(), n, EMBEDDING_DIM, y, hyper);
+      gp = this.gp.nll(z.dataSync(), n, EMBEDDING_DIM, target, hyper);
       const dz = tf.tensor2d(Float32Array.from(gp.dz), [n, EMBEDDING_DIM]);
       this.collect(grad, performanceBackward(tf, this.layers, this.dims, perf, x, cache, dz));
       if (logCost !== null) {
@@ -121,7 +140,50 @@ export class DeepKernelEngine {
     put('gp.outputscale', r.dOutputscale * sigmoid(this.layout.scalar(theta, 'gp.outputscale')));
     put('gp.noise', r.dNoise * sigmoid(this.layout.scalar(theta, 'gp.noise')));
     put('gp.mean', r.dMean);
+    if (this.options.priorMean === 'last-observed') {
+      let dSlope = 0;
+      let dOffset = 0;
+      const scale = this.options.scoreScale;
+      for (let i = 0; i < n; i++) {
+        if (batch.hasLast[i] === 0) continue;
+        dSlope -= (r.alpha[i]! * (batch.last[i]! - scale.mean)) / scale.std / n;
+        dOffset -= r.alpha[i]! / n;
+      }
+      put('gp.meanSlope', dSlope);
+      put('gp.meanOffset', dOffset);
+    }
     return { gpLoss: r.value, costLoss, jitter: r.jitter, grad };
+  }
+
+  /**
+   * The part of each point's prior mean beyond the GP's constant, in standardized units: 0 for the constant
+   * prior; offset + slope · (standardized last observed score) for points with a curve under 'last-observed'.
+   */
+  priorOffsets(theta: Float64Array, batch: Batch): Float64Array {
+    const out = new Float64Array(batch.n);
+    if (this.options.priorMean !== 'last-observed') return out;
+    const slope = this.layout.scalar(theta, 'gp.meanSlope');
+    const offset = this.layout.scalar(theta, 'gp.meanOffset');
+    const scale = this.options.scoreScale;
+    for (let i = 0; i < batch.n; i++) {
+      if (batch.hasLast[i] !== 0) out[i] = offset + (slope * (batch.last[i]! - scale.mean)) / scale.std;
+    }
+    return out;
+  }
+
+  /** Conditions the GP on (batch, standardized y) in evaluation mode; NLL/n. Throws FactorizationError. */
+  condition(theta: Float64Array, batch: Batch, y: ArrayLike<number>): number {
+    const offsets = this.priorOffsets(theta, batch);
+    const target = Float64Array.from(y, (v, i) => v - offsets[i]!);
+    return this.gp.factor(this.embed(theta, batch), batch.n, EMBEDDING_DIM, target, this.hyper(theta)).nll;
+  }
+
+  /** The posterior at a batch given the last {@link DeepKernelEngine.condition}, in standardized units. */
+  posterior(theta: Float64Array, batch: Batch): Posterior {
+    const posterior = this.gp.posterior(this.embed(theta, batch), batch.n);
+    const offsets = this.priorOffsets(theta, batch);
+    for (let j = 0; j < batch.n; j++) posterior.mean[j] = posterior.mean[j]! + offsets[j]!;
+    return posterior;
   }
 
   /** Embeddings of the batch in evaluation mode (no dropout): n × 32 float32. */

@@ -1,0 +1,116 @@
+import type { MetaConfig, MetaTask } from '../src/metadata/types.ts';
+import type { CurvePoint, ObservedPoint } from '../src/predictor/types.ts';
+import type { Random } from '../src/util/random.ts';
+
+/** A search-like situation on one task: what has been observed, and the next steps an optimizer could take. */
+export interface SearchEpisode {
+  readonly runs: readonly MetaConfig[];
+  readonly observed: ObservedPoint[];
+  /** Every started run's next epoch plus epoch 1 of some unstarted runs. */
+  readonly queries: CurvePoint[];
+  readonly truth: Float64Array;
+  readonly truthSeconds: Float64Array;
+}
+
+/**
+ * Mimics a gray-box search state with about `size` observations: random runs, each observed for a prefix of
+ * its curve (epochs 1..L, L uniform in 1..length), until `size` points are observed. Queries are the next
+ * epoch of every started run that can continue and epoch 1 of as many unstarted runs (at most 100 of each).
+ */
+export function searchEpisode(task: MetaTask, size: number, rng: Random): SearchEpisode {
+  const runs = task.configs.filter((run) => run.scores.length > 0);
+  const order = rng.shuffle(runs.map((_, i) => i));
+  const observed: ObservedPoint[] = [];
+  const started: number[] = [];
+  const prefix = new Map<number, number>();
+  for (const p of order) {
+    if (observed.length >= size) break;
+    const run = runs[p]!;
+    const length = Math.min(1 + rng.int(run.scores.length), size - observed.length);
+    prefix.set(p, length);
+    started.push(p);
+    for (let e = 1; e <= length; e++) {
+      observed.push({ pipeline: p, epoch: e, curve: run.scores.subarray(0, e - 1), score: run.scores[e - 1]!, seconds: run.costs[e - 1]! });
+    }
+  }
+  const queries: CurvePoint[] = [];
+  const truth: number[] = [];
+  const seconds: number[] = [];
+  const ask = (p: number, epoch: number) => {
+    const run = runs[p]!;
+    queries.push({ pipeline: p, epoch, curve: run.scores.subarray(0, epoch - 1) });
+    truth.push(run.scores[epoch - 1]!);
+    seconds.push(run.costs[epoch - 1]!);
+  };
+  const continuing = started.filter((p) => prefix.get(p)! < runs[p]!.scores.length).slice(0, 100);
+  for (const p of continuing) ask(p, prefix.get(p)! + 1);
+  const fresh = order.filter((p) => !prefix.has(p)).slice(0, Math.max(1, Math.min(100, continuing.length)));
+  for (const p of fresh) ask(p, 1);
+  return { runs, observed, queries, truth: Float64Array.from(truth), truthSeconds: Float64Array.from(seconds) };
+}
+
+/** Per-epoch mean score and the spread of scores around it, over training tasks' curves (a reference predictor). */
+export class EpochMeanReference {
+  readonly mean: Float64Array;
+  readonly rmse: number;
+  readonly lastScoreRmse: number;
+
+  constructor(tasks: readonly MetaTask[], maxEpochs: number) {
+    const sum = new Float64Array(maxEpochs + 1);
+    const count = new Float64Array(maxEpochs + 1);
+    for (const task of tasks) {
+      for (const run of task.configs) {
+        run.scores.forEach((s, e) => {
+          sum[e + 1]! += s;
+          count[e + 1]! += 1;
+        });
+      }
+    }
+    this.mean = Float64Array.from(sum, (s, e) => (count[e]! > 0 ? s / count[e]! : 0));
+    let se = 0;
+    let n = 0;
+    let seLast = 0;
+    for (const task of tasks) {
+      for (const run of task.configs) {
+        run.scores.forEach((s, e) => {
+          se += (s - this.mean[e + 1]!) ** 2;
+          seLast += (s - this.lastScore(run.scores.subarray(0, e), e + 1)) ** 2;
+          n++;
+        });
+      }
+    }
+    this.rmse = Math.sqrt(se / Math.max(1, n));
+    this.lastScoreRmse = Math.sqrt(seLast / Math.max(1, n));
+  }
+
+  /** The last observed score, or the epoch mean when nothing was observed. */
+  lastScore(curve: ArrayLike<number>, epoch: number): number {
+    return curve.length > 0 ? curve[curve.length - 1]! : (this.mean[epoch] ?? 0);
+  }
+}
+
+/** Accumulates squared errors and Gaussian negative log predictive densities. */
+export class Metrics {
+  private se = 0;
+  private nlpd = 0;
+  private n = 0;
+
+  add(truth: number, mean: number, std: number): void {
+    const s = Math.max(std, 1e-6);
+    this.se += (truth - mean) ** 2;
+    this.nlpd += 0.5 * Math.log(2 * Math.PI * s * s) + (truth - mean) ** 2 / (2 * s * s);
+    this.n++;
+  }
+
+  get mse(): number {
+    return this.se / Math.max(1, this.n);
+  }
+
+  get meanNlpd(): number {
+    return this.nlpd / Math.max(1, this.n);
+  }
+
+  get count(): number {
+    return this.n;
+  }
+}

@@ -1,0 +1,91 @@
+import { parseArgs } from 'node:util';
+import { assignFolds } from '../src/benchmark/folds.ts';
+import { loadMetaDataset } from '../src/metadata/index.ts';
+import type { MetaTask } from '../src/metadata/types.ts';
+import { predictorFromCheckpoint } from '../src/predictor/deep-kernel-predictor.ts';
+import { metaTrain, type MetaTrainOptions } from '../src/predictor/meta-train/meta-train.ts';
+import { runConfig } from '../src/predictor/meta-train/training-data.ts';
+import { Random } from '../src/util/random.ts';
+import { EpochMeanReference, Metrics, searchEpisode } from './predictor-episodes.ts';
+import { sharedMetadataset } from './predictor-shared.ts';
+
+// Predictive quality on held-out tasks (npm run bench:predictor -- quality): meta-train without a fold,
+// then on each of its tasks observe search-like states and predict the next epoch of the candidates.
+const { values } = parseArgs({
+  options: {
+    metadataset: { type: 'string' },
+    folds: { type: 'string', default: '5' },
+    'eval-folds': { type: 'string' },
+    iterations: { type: 'string', default: '10000' },
+    seed: { type: 'string', default: '0' },
+    context: { type: 'string', default: '25,100,400' },
+    steps: { type: 'string', default: '0,100' },
+    episodes: { type: 'string', default: '2' },
+    option: { type: 'string', multiple: true, default: [] },
+  },
+});
+
+const list = (text: string) => text.split(',').filter(Boolean).map(Number);
+const meta = await loadMetaDataset(values.metadataset ?? sharedMetadataset());
+const tasks = [...meta.tasks.keys()];
+const folds = assignFolds(tasks, Number(values.folds));
+const evalFolds = values['eval-folds'] ? list(values['eval-folds']) : folds.map((_, i) => i);
+const contexts = list(values.context);
+const stepsList = list(values.steps);
+const overrides: Record<string, unknown> = {};
+for (const item of values.option ?? []) {
+  const [key, raw] = item.split('=') as [string, string];
+  overrides[key] = Number.isFinite(Number(raw)) ? Number(raw) : raw;
+}
+
+const metrics = new Map<string, Metrics>();
+const metric = (key: string) => metrics.get(key) ?? metrics.set(key, new Metrics()).get(key)!;
+const costError = new Map<string, { se: number; n: number }>();
+let trainSeconds = 0;
+for (const fold of evalFolds) {
+  const exclude = folds[fold] ?? [];
+  const options = { metaDataset: meta, exclude, iterations: Number(values.iterations), seed: Number(values.seed), ...overrides } as MetaTrainOptions;
+  const { checkpoint, seconds } = await metaTrain(options);
+  trainSeconds += seconds;
+  const predictor = await predictorFromCheckpoint(checkpoint, `fold ${fold + 1}`);
+  const trainTasks = checkpoint.manifest.tasks.train.map((name) => meta.tasks.get(name)!);
+  const reference = new EpochMeanReference(trainTasks, meta.maxEpochs);
+  process.stderr.write(`fold ${fold + 1}: trained ${seconds.toFixed(0)} s, best val mse ${checkpoint.manifest.training.bestValMse?.toFixed(5)} at ${checkpoint.manifest.training.bestIteration}\n`);
+  for (const name of exclude) {
+    const task: MetaTask = meta.tasks.get(name)!;
+    const rng = new Random(Number(values.seed) * 7919 + fold);
+    for (const size of contexts) {
+      for (let e = 0; e < Number(values.episodes); e++) {
+        const episode = searchEpisode(task, size, rng);
+        const tp = predictor.forTask(episode.runs.map(runConfig), task.metaFeatures, { seed: e, metaInit: true });
+        for (const steps of stepsList) {
+          await tp.fit(episode.observed, { steps, learningRate: 1e-3, restart: true });
+          const { mean, std } = await tp.predict(episode.queries);
+          const cost = await tp.predictCost(episode.queries);
+          const c = costError.get(`steps=${steps}`) ?? { se: 0, n: 0 };
+          episode.queries.forEach((q, j) => {
+            metric(`dkl steps=${steps}|${size}`).add(episode.truth[j]!, mean[j]!, std[j]!);
+            c.se += (Math.log(cost[j]!) - Math.log(Math.max(episode.truthSeconds[j]!, 1e-3))) ** 2;
+            c.n++;
+          });
+          costError.set(`steps=${steps}`, c);
+        }
+        tp.dispose();
+        episode.queries.forEach((q, j) => {
+          metric(`last observed score|${size}`).add(episode.truth[j]!, reference.lastScore(q.curve, q.epoch), reference.lastScoreRmse);
+          metric(`training mean at epoch|${size}`).add(episode.truth[j]!, reference.mean[q.epoch] ?? 0, reference.rmse);
+        });
+      }
+    }
+  }
+}
+
+const methods = [...new Set([...metrics.keys()].map((k) => k.split('|')[0]!))];
+const header = ['method', ...contexts.flatMap((c) => [`MSE n≈${c}`, `NLPD n≈${c}`])];
+const rows = methods.map((m) => [m, ...contexts.flatMap((c) => [metric(`${m}|${c}`).mse.toFixed(4), metric(`${m}|${c}`).meanNlpd.toFixed(3)])]);
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+process.stdout.write(`Next-epoch score on held-out tasks: folds ${evalFolds.map((f) => f + 1).join(',')} of ${folds.length}, ${values.iterations} iterations, options ${JSON.stringify(overrides)}\n`);
+process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`);
+for (const [key, c] of costError) process.stdout.write(`cost predictor ${key}: MSE of log seconds ${(c.se / c.n).toFixed(3)}\n`);
+process.stdout.write(`meta-training: ${trainSeconds.toFixed(0)} s in all\n`);

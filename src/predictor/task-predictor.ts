@@ -1,0 +1,136 @@
+import { getLogger } from '../logging.ts';
+import { FactorizationError } from '../numerics/jitter.ts';
+import { Random } from '../util/random.ts';
+import type { PipelineRows } from './inputs.ts';
+import { Adam } from './network/adam.ts';
+import type { DeepKernelEngine } from './network/engine.ts';
+import { logSeconds, standardize, type Standardizer } from './scaling.ts';
+import type { CurvePoint, FitOptions, FitReport, ObservedPoint, Prediction, TaskPredictor } from './types.ts';
+
+const log = getLogger('predictor');
+
+export interface TaskScaling {
+  readonly score: Standardizer;
+  readonly logCost: Standardizer;
+}
+
+/**
+ * The deep-kernel GP and cost predictor bound to one task's pool (spec/method.md section 7): `fit` takes
+ * full-batch Adam steps on every observation and then conditions the GP on them in evaluation mode, so any
+ * number of `predict` calls reuse one Cholesky factor. Deterministic under the seed.
+ */
+export class DeepKernelTaskPredictor implements TaskPredictor {
+  readonly maxEpochs: number;
+  private readonly engine: DeepKernelEngine;
+  private readonly rows: PipelineRows;
+  private readonly initial: Float64Array;
+  private readonly scaling: TaskScaling;
+  private readonly dropout: Random;
+  private theta: Float64Array;
+  private conditioned = false;
+  private disposed = false;
+
+  constructor(engine: DeepKernelEngine, rows: PipelineRows, initial: Float64Array, scaling: TaskScaling, seed: number) {
+    this.engine = engine;
+    this.rows = rows;
+    this.initial = initial;
+    this.scaling = scaling;
+    this.maxEpochs = engine.dims.maxEpochs;
+    this.dropout = new Random(seed ^ 0x2545f491);
+    this.theta = Float64Array.from(initial);
+  }
+
+  async fit(observations: readonly ObservedPoint[], options: FitOptions): Promise<FitReport> {
+    this.assertAlive();
+    const started = performance.now();
+    if (options.restart) this.theta = Float64Array.from(this.initial);
+    this.conditioned = false;
+    const n = observations.length;
+    if (n === 0) return { loss: Number.NaN, steps: 0, seconds: 0, failed: false };
+    const batch = this.rows.batch(observations);
+    const y = standardize(this.scaling.score, observations.map((o) => o.score));
+    const logCost = standardize(this.scaling.logCost, observations.map((o) => o.seconds), logSeconds);
+    const before = Float64Array.from(this.theta);
+    // NOTE: a fresh Adam per fit, as the paper's code creates its optimizer in every training call.
+    const adam = new Adam(this.theta.length);
+    let loss = Number.NaN;
+    let failed = false;
+    let steps = 0;
+    try {
+      for (; steps < options.steps; steps++) {
+        const result = this.engine.step(this.theta, batch, y, logCost, this.dropout);
+        if (!Number.isFinite(result.gpLoss) || !result.grad.every(Number.isFinite)) {
+          failed = true;
+          break;
+        }
+        adam.step(this.theta, result.grad, options.learningRate);
+        loss = result.gpLoss;
+      }
+    } catch (error) {
+      if (!(error instanceof FactorizationError)) throw error;
+      failed = true;
+    }
+    if (failed) {
+      log.debug({ n, steps }, 'fit failed; weights restored');
+      this.theta = before;
+    }
+    const conditionedLoss = this.condition(batch, y);
+    if (conditionedLoss === null && !failed) {
+      // NOTE: the trained weights give a covariance that cannot be factored: fall back to the previous ones.
+      failed = true;
+      this.theta = before;
+      this.condition(batch, y);
+    }
+    return { loss: Number.isFinite(loss) ? loss : (conditionedLoss ?? Number.NaN), steps, seconds: (performance.now() - started) / 1000, failed };
+  }
+
+  async predict(queries: readonly CurvePoint[]): Promise<Prediction> {
+    this.assertAlive();
+    const m = queries.length;
+    const mean = new Float64Array(m);
+    const std = new Float64Array(m);
+    if (m === 0) return { mean, std };
+    const { score } = this.scaling;
+    const hyper = this.engine.hyper(this.theta);
+    if (!this.conditioned) {
+      mean.fill(hyper.mean * score.std + score.mean);
+      std.fill(Math.sqrt(hyper.outputscale + hyper.noise) * score.std);
+      return { mean, std };
+    }
+    const posterior = this.engine.posterior(this.theta, this.rows.batch(queries));
+    for (let j = 0; j < m; j++) {
+      mean[j] = posterior.mean[j]! * score.std + score.mean;
+      std[j] = Math.sqrt(posterior.variance[j]! + posterior.noise) * score.std;
+    }
+    return { mean, std };
+  }
+
+  async predictCost(queries: readonly CurvePoint[]): Promise<Float64Array> {
+    this.assertAlive();
+    if (queries.length === 0) return new Float64Array(0);
+    const { logCost } = this.scaling;
+    const standardized = this.engine.costs(this.theta, this.rows.batch(queries));
+    return Float64Array.from(standardized, (v) => Math.exp(v * logCost.std + logCost.mean));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  /** Factors the GP on the observations in evaluation mode; the NLL/n, or null when it cannot be factored. */
+  private condition(batch: ReturnType<PipelineRows['batch']>, y: Float64Array): number | null {
+    try {
+      const nll = this.engine.condition(this.theta, batch, y);
+      this.conditioned = true;
+      return nll;
+    } catch (error) {
+      if (!(error instanceof FactorizationError)) throw error;
+      this.conditioned = false;
+      return null;
+    }
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new Error('this task predictor was disposed');
+  }
+}

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { InputError } from '../../src/errors.ts';
+import { saveCheckpoint } from '../../src/predictor/checkpoint.ts';
+import { metaTrain } from '../../src/predictor/meta-train/meta-train.ts';
+import { miniMetaDataset } from '../helpers/predictor-fixture.ts';
+
+test('meta-training on the fixture lowers the validation error', async () => {
+  const metaDataset = await miniMetaDataset();
+  const { checkpoint } = await metaTrain({ metaDataset, iterations: 300, seed: 1, learningRate: 3e-3, validateEvery: 25 });
+  const { validation, bestValMse, bestIteration } = checkpoint.manifest.training;
+  const initial = validation[0]![1];
+  assert.equal(validation[0]![0], 0);
+  assert.ok(bestValMse !== null && bestValMse < 0.5 * initial, `best ${bestValMse} vs initial ${initial}`);
+  assert.ok(bestIteration > 0);
+  assert.equal(checkpoint.manifest.tasks.validation.length, 1);
+  assert.equal(checkpoint.manifest.tasks.train.length, 4);
+});
+
+test('the same seed gives a byte-identical checkpoint, another seed a different one', async () => {
+  const metaDataset = await miniMetaDataset();
+  const dir = await mkdtemp(join(tmpdir(), 'qt-predictor-'));
+  try {
+    const runs = [3, 3, 4];
+    for (const [i, seed] of runs.entries()) {
+      const { checkpoint } = await metaTrain({ metaDataset, iterations: 40, seed, validateEvery: 10, exclude: ['t_small'] });
+      await saveCheckpoint(join(dir, `run${i}`), checkpoint);
+    }
+    const files = (await readdir(join(dir, 'run0'))).sort();
+    assert.deepEqual(files, ['encoder.json', 'manifest.json', 'weights.f64']);
+    for (const file of files) {
+      assert.deepEqual(await readFile(join(dir, 'run1', file)), await readFile(join(dir, 'run0', file)), `${file} differs between equal seeds`);
+    }
+    assert.notDeepEqual(await readFile(join(dir, 'run2', 'weights.f64')), await readFile(join(dir, 'run0', 'weights.f64')));
+    const manifest = JSON.parse(await readFile(join(dir, 'run0', 'manifest.json'), 'utf8'));
+    assert.deepEqual(manifest.tasks.excluded, ['t_small']);
+    assert.ok(![...manifest.tasks.train, ...manifest.tasks.validation].includes('t_small'));
+    assert.equal(manifest.metaDataset.name, 'predictor-mini');
+    assert.equal(manifest.metaDataset.contentHash, metaDataset.contentHash);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('excluding an unknown task is an input error', async () => {
+  const metaDataset = await miniMetaDataset();
+  await assert.rejects(metaTrain({ metaDataset, iterations: 1, exclude: ['nope'] }), (error: unknown) => error instanceof InputError && /nope/.test(error.message));
+});

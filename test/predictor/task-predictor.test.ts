@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadTf } from '../../src/backend/tfjs-backend.ts';
+import { predictorFromCheckpoint } from '../../src/predictor/deep-kernel-predictor.ts';
+import { metaTrain } from '../../src/predictor/meta-train/meta-train.ts';
+import { runConfig } from '../../src/predictor/meta-train/training-data.ts';
+import type { ObservedPoint } from '../../src/predictor/types.ts';
+import { miniMetaDataset } from '../helpers/predictor-fixture.ts';
+
+async function setup() {
+  const metaDataset = await miniMetaDataset();
+  const { checkpoint } = await metaTrain({ metaDataset, iterations: 200, seed: 4, learningRate: 3e-3, validateEvery: 50, exclude: ['t_mid'] });
+  const predictor = await predictorFromCheckpoint(checkpoint, 'test');
+  const task = metaDataset.tasks.get('t_mid')!;
+  const runs = task.configs;
+  const observed: ObservedPoint[] = runs.slice(0, 8).flatMap((run, p) =>
+    Array.from(run.scores, (score, e) => ({ pipeline: p, epoch: e + 1, curve: run.scores.subarray(0, e), score, seconds: run.costs[e]! })),
+  );
+  return { predictor, task, runs, observed };
+}
+
+test('fit, predict and predictCost stay finite, leak no tensors and are deterministic under the seed', async () => {
+  const { tf } = await loadTf();
+  const { predictor, task, runs, observed } = await setup();
+  const pool = runs.map(runConfig);
+  const queries = runs.map((run, p) => ({ pipeline: p, epoch: 1, curve: [] as number[] }));
+  const results = [];
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 2; i++) {
+    const tp = predictor.forTask(pool, task.metaFeatures, { seed: 9, metaInit: true });
+    const report = await tp.fit(observed, { steps: 20, learningRate: 1e-3, restart: true });
+    await tp.fit(observed, { steps: 5, learningRate: 1e-3, restart: false });
+    const prediction = await tp.predict(queries);
+    const cost = await tp.predictCost(queries);
+    results.push({ report: { ...report, seconds: 0 }, mean: Array.from(prediction.mean), std: Array.from(prediction.std), cost: Array.from(cost) });
+    tp.dispose();
+  }
+  assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+  assert.deepEqual(results[1], results[0]);
+  const [r] = results;
+  assert.equal(r!.report.failed, false);
+  assert.equal(r!.report.steps, 20);
+  assert.ok(Number.isFinite(r!.report.loss));
+  assert.ok(r!.mean.every(Number.isFinite) && r!.std.every((s) => s > 0 && Number.isFinite(s)));
+  assert.ok(r!.cost.every((c) => c > 0 && Number.isFinite(c)));
+});
+
+test('after a fit the GP reproduces observed scores closely and is less sure far from the data', async () => {
+  const { predictor, task, runs, observed } = await setup();
+  const tp = predictor.forTask(runs.map(runConfig), task.metaFeatures, { seed: 1, metaInit: true });
+  await tp.fit(observed, { steps: 50, learningRate: 1e-3, restart: true });
+  const seen = await tp.predict(observed);
+  let se = 0;
+  observed.forEach((o, i) => (se += (seen.mean[i]! - o.score) ** 2));
+  const variance = observed.reduce((s, o) => s + (o.score - observed.reduce((a, b) => a + b.score, 0) / observed.length) ** 2, 0);
+  assert.ok(se < 0.25 * variance, `fit residual ${se} vs total ${variance}`);
+  const unseen = await tp.predict(runs.slice(12).map((_, k) => ({ pipeline: 12 + k, epoch: 1, curve: [] })));
+  const meanStd = (xs: Float64Array) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  assert.ok(meanStd(unseen.std) > meanStd(seen.std), 'unseen pipelines are more uncertain');
+});
+
+test('a fit on a non-finite score fails cleanly and keeps the previous weights', async () => {
+  const { predictor, task, runs, observed } = await setup();
+  const tp = predictor.forTask(runs.map(runConfig), task.metaFeatures, { seed: 1, metaInit: true });
+  await tp.fit(observed, { steps: 3, learningRate: 1e-3, restart: true });
+  const queries = [{ pipeline: 15, epoch: 1, curve: [] }];
+  const good = await tp.predict(queries);
+  const bad = [...observed, { ...observed[0]!, score: Number.NaN }];
+  const report = await tp.fit(bad, { steps: 3, learningRate: 1e-3, restart: false });
+  assert.equal(report.failed, true);
+  await tp.fit(observed, { steps: 0, learningRate: 1e-3, restart: false });
+  assert.deepEqual(await tp.predict(queries), good);
+});
+
+test('without meta-initialisation the task predictor starts from seeded fresh weights', async () => {
+  const { predictor, task, runs, observed } = await setup();
+  const pool = runs.map(runConfig);
+  const predict = async (metaInit: boolean, seed: number) => {
+    const tp = predictor.forTask(pool, task.metaFeatures, { seed, metaInit });
+    await tp.fit(observed.slice(0, 10), { steps: 0, learningRate: 1e-3, restart: true });
+    return Array.from((await tp.predict([{ pipeline: 17, epoch: 1, curve: [] }])).mean);
+  };
+  assert.notDeepEqual(await predict(false, 1), await predict(true, 1));
+  assert.deepEqual(await predict(false, 1), await predict(false, 1));
+  assert.notDeepEqual(await predict(false, 1), await predict(false, 2));
+});
