@@ -111,3 +111,16 @@ export function reportJson(run: RunState, summary: RunSummary): Record<string, u
     steps: run.steps.map((s) => ({ config_id: s.configId, epoch: s.epoch, score: s.score, seconds: s.seconds, status: s.status })),
   };
 }
+
+/** (clock seconds, best score so far) at each improvement of the incumbent, over every recorded step. */
+export function trajectoryOf(steps: readonly StepRecord[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let best = Number.NEGATIVE_INFINITY;
+  for (const step of steps) {
+    if (step.status === 'ok' && step.score !== null && step.score > best) {
+      best = step.score;
+      out.push([step.finishedAt, best]);
+    }
+  }
+  return out;
+}

@@ -1,5 +1,6 @@
-import { access, mkdir, readdir, rm } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { z } from 'zod';
 import { TrainerError } from '../../errors.ts';
 import { getLogger } from '../../logging.ts';
 import type { StepOutcome, Trainer, TrainStep } from '../types.ts';
@@ -25,6 +26,9 @@ export interface CommandTrainerOptions {
 }
 
 const log = () => getLogger('trainer.command');
+/** Next to a pipeline's epoch folders: its best epoch and score, whose checkpoint is kept. */
+export const BEST_FILE = 'best.json';
+const BestSchema = z.object({ epoch: z.number().int().positive(), score: z.number() });
 const STDERR_LOG_LINES = 20;
 
 /**
@@ -56,7 +60,10 @@ export class CommandTrainer implements Trainer {
     }
     await rm(output, { recursive: true, force: true });
     await mkdir(output, { recursive: true });
-    await removeOlderEpochs(folder, step.epoch - 1);
+    const best = await readBest(folder);
+    // NOTE: a best epoch at or after this one comes from a step that ran but was never recorded: forget it.
+    if (best && best.epoch >= step.epoch) await rm(join(folder, BEST_FILE), { force: true });
+    await removeOlderEpochs(folder, step.epoch - 1, best && best.epoch < step.epoch ? best.epoch : undefined);
 
     const request: StepRequest = {
       protocol: PROTOCOL_VERSION,
@@ -88,6 +95,9 @@ export class CommandTrainer implements Trainer {
       logger.warn({ stderr: tail(run.stderrTail) }, `step failed: ${reason}`);
       throw new TrainerError(reason);
     }
+    if (!best || best.epoch >= step.epoch || result.score > best.score) {
+      await writeFile(join(folder, BEST_FILE), JSON.stringify({ epoch: step.epoch, score: result.score }));
+    }
     return { score: result.score, seconds: result.seconds ?? run.seconds, ...(result.final ? { final: true } : {}) };
   }
 }
@@ -108,12 +118,25 @@ function epochFolder(epoch: number): string {
   return `epoch-${epoch}`;
 }
 
-/** Deletes checkpoints older than `keep`: their steps are recorded, so no re-run can need them. */
-async function removeOlderEpochs(folder: string, keep: number): Promise<void> {
+/**
+ * Deletes checkpoints older than `keep` (their steps are recorded, so no re-run can need them), except the
+ * pipeline's best epoch so far: the model a user may want at the end.
+ */
+async function removeOlderEpochs(folder: string, keep: number, best: number | undefined): Promise<void> {
   const entries = await readdir(folder).catch(() => []);
   for (const name of entries) {
     const epoch = /^epoch-(\d+)$/.exec(name)?.[1];
-    if (epoch !== undefined && Number(epoch) < keep) await rm(join(folder, name), { recursive: true, force: true });
+    if (epoch !== undefined && Number(epoch) < keep && Number(epoch) !== best) await rm(join(folder, name), { recursive: true, force: true });
+  }
+}
+
+/** The pipeline's best epoch so far, as recorded next to its checkpoints. */
+async function readBest(folder: string): Promise<{ epoch: number; score: number } | undefined> {
+  try {
+    const parsed = BestSchema.safeParse(JSON.parse(await readFile(join(folder, BEST_FILE), 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -67,13 +67,30 @@ test('later epochs resume from the previous checkpoint: the curve rises and depe
   const scores: number[] = [];
   for (let epoch = 1; epoch <= 4; epoch++) scores.push((await toy.train(step(epoch, dir))).score);
   for (let i = 1; i < scores.length; i++) assert.ok((scores[i] ?? 0) > (scores[i - 1] ?? 1), `scores rise: ${scores.join(', ')}`);
-  assert.deepEqual((await readdir(dir)).sort(), ['epoch-3', 'epoch-4'], 'checkpoints older than the last input are removed');
+  assert.deepEqual((await readdir(dir)).sort(), ['best.json', 'epoch-3', 'epoch-4'], 'checkpoints older than the last input are removed');
+  assert.deepEqual(JSON.parse(await readFile(join(dir, 'best.json'), 'utf8')), { epoch: 4, score: scores[3] });
 
   // Same config, fresh folder: the same curve (deterministic), so a changed checkpoint must change the score.
   const other = join(root, 'run2', 'p-alpha');
   assert.equal((await toy.train(step(1, other))).score, scores[0]);
   await writeFile(join(other, 'epoch-1', 'state.json'), JSON.stringify({ epoch: 1, config_id: 'p-alpha', progress: 0.999 }));
   assert.ok((await toy.train(step(2, other))).score > (scores[3] ?? 1));
+});
+
+test("the checkpoint of a pipeline's best epoch is kept; a best epoch from an unrecorded step is forgotten", async () => {
+  const { trainer: toy, root } = await trainer('ok');
+  const dir = join(root, 'run', 'p-alpha');
+  await toy.train(step(1, dir));
+  await toy.train(step(2, dir));
+  await writeFile(join(dir, 'best.json'), JSON.stringify({ epoch: 1, score: 0.99 }));
+  await toy.train(step(3, dir));
+  const fourth = await toy.train(step(4, dir));
+  assert.deepEqual((await readdir(dir)).sort(), ['best.json', 'epoch-1', 'epoch-3', 'epoch-4']);
+  assert.deepEqual(JSON.parse(await readFile(join(dir, 'best.json'), 'utf8')), { epoch: 1, score: 0.99 });
+  // Epoch 4 ran again (say, after a crash before it was recorded) while best.json claims epoch 4 or later.
+  await writeFile(join(dir, 'best.json'), JSON.stringify({ epoch: 4, score: 0.99 }));
+  assert.equal((await toy.train(step(4, dir))).score, fourth.score);
+  assert.deepEqual(JSON.parse(await readFile(join(dir, 'best.json'), 'utf8')), { epoch: 4, score: fourth.score });
 });
 
 test('a step whose input checkpoint is missing is rejected before the program runs', async () => {
