@@ -48,7 +48,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--resume', 'continue the run in --run-dir', false)
     .option('--metadataset <dir>', 'replay a task of this meta-dataset instead of training')
     .option('--task <dataset>', 'the meta-dataset task to replay')
-    .option('--method <name>', 'optimizer for replay searches', 'quicktune')
+    .option('--method <name>', 'search method (optimizer): quicktune, dyhpo, asha, random, ...', 'quicktune')
     .option('--seed <s>', 'random seed', '0')
     .action((opts: CommandOptions) => dispatch(() => import('./commands/search.ts'), opts));
 
