@@ -52,8 +52,8 @@ export async function runDatasetSearch(settings: DatasetSearchSettings, log: Log
   const definition = await resolveTrainer(settings.trainer);
   const [method] = resolveMethods([settings.method], '--method');
   if (!method) throw new InternalError('no method resolved');
-  const space = await loadSpace(settings.space ?? definition.defaultSpace?.() ?? DEFAULT_SPACE_PATH());
-  const predictor = method.needsPredictor ? await loadSearchPredictor(settings.predictor, method.name) : undefined;
+  const space = await loadSpace(settings.space ?? definition.defaultSpace ?? DEFAULT_SPACE_PATH());
+  const predictor = method.needsPredictor ? await loadSearchPredictor(settings.predictor) : undefined;
   const maxEpochs = settings.maxEpochs ?? predictor?.maxEpochs ?? DEFAULT_MAX_EPOCHS;
   const { fingerprint } = await fingerprintFolder(settings.dataset);
 

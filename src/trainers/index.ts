@@ -25,8 +25,6 @@ export interface TrainerDefinition {
   readonly defaultSpace?: string;
   /** Builds the trainer; modules are imported here, so `--help` never loads tfjs. */
   create(setup: TrainerSetup): Promise<Trainer>;
-  /** The search space used when `--space` is not given (a file path); default: the shipped paper space. */
-  readonly defaultSpace?: () => string;
 }
 
 const DEFINITIONS: readonly TrainerDefinition[] = [
@@ -38,7 +36,6 @@ const DEFINITIONS: readonly TrainerDefinition[] = [
       const { createTfjsTrainer } = await import('./tfjs/tfjs-trainer.ts');
       return createTfjsTrainer({ dataset: setup.dataPath, runDir: setup.runDir, seed: setup.seed });
     },
-    defaultSpace: () => shippedMetadataPath('search-space-tfjs.yaml'),
   },
   {
     name: 'command',
@@ -56,7 +53,6 @@ const DEFINITIONS: readonly TrainerDefinition[] = [
         ...(setup.stepTimeoutSeconds === undefined ? {} : { timeoutSeconds: setup.stepTimeoutSeconds }),
       });
     },
-    defaultSpace: () => shippedMetadataPath('search-space.yaml'),
   },
 ];
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadRun } from '../../src/storage/index.ts';
 import { tempDir, writeClassFolders } from '../helpers/image-folder.ts';
-import { fixturePath, projectRoot } from '../helpers/paths.ts';
+import { fixturePath, projectRoot, realMetadataset } from '../helpers/paths.ts';
 import { shellQuote } from '../helpers/processes.ts';
 import { runCli, type CliResult } from '../helpers/run-cli.ts';
 
@@ -151,4 +151,21 @@ test('kill -9 in the middle of a step: --resume takes over the stale lock and go
   assert.equal(run.steps.length, total);
   assert.deepEqual(run.steps.slice(0, before.steps.length), before.steps, 'the recorded steps are kept as they were');
   assert.ok(run.steps.every((s) => s.status === 'ok'), 'a step cut short by the kill was retrained from its checkpoint input');
+});
+
+const real = realMetadataset();
+
+test('the quicktune method searches with a meta-trained predictor (a short one, trained on the real meta-dataset)', { skip: real.skip, timeout: 120_000 }, async () => {
+  const work = await tempDir('qt-search-');
+  const predictor = join(work, 'predictor');
+  const trained = await runCli(['meta-train', '--metadataset', real.dir, '--iterations', '20', '--out', predictor]);
+  assert.equal(trained.code, 0, trained.stderr);
+  const runDir = join(work, 'run');
+  const args = ['search', '--dataset', await dataset(), '--trainer', 'command', '--trainer-cmd', TOY, '--predictor', predictor, '--run-dir', runDir, '--max-steps', '3', '--json'];
+  const result = await runCli(args, { env: ENV });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(JSON.parse(result.stdout).steps, 3);
+  const run = await loadRun(runDir);
+  assert.equal(run.header.optimizer.name, 'quicktune');
+  assert.ok(run.steps.every((s) => s.status === 'ok'));
 });
