@@ -11,15 +11,9 @@ split, writes its checkpoint to checkpoint_out and prints ONE JSON line on stdou
     {"score": <top-1 accuracy as a fraction>, "seconds": <this epoch's train + validation seconds>}
 Everything else goes to stderr. A non-zero exit means the step failed.
 
-Hyperparameters are those of the Quick-Tune search space (metadata/search-space.yaml), written as in the
-Quick-Tune meta-dataset: clip_grad / layer_decay -1 = off, opt_betas "[0.9, 0.999]" or "None", data_augmentation
-"None" | trivial_augment | random_augment | auto_augment. Supported: model, pct_to_freeze, linear_probing,
-batch_size, opt (sgd = Nesterov momentum, momentum, adam, adamw, adamp), opt_betas, momentum, weight_decay, lr,
-layer_decay, clip_grad, sched (cosine, step, multistep, plateau) with warmup_lr, warmup_epochs, decay_rate,
-decay_epochs, patience_epochs, amp, drop, smoothing, mixup, cutmix, mixup_prob, data_augmentation,
-auto_augment, ra_num_ops, ra_magnitude, stoch_norm, sp_reg (L2-SP), delta_reg (feature distance to the
-pretrained model), bss_reg (batch spectral shrinkage). Not supported: cotuning_reg > 0 (warned and ignored;
-the paper's v6 space fixes it at 0).
+Hyperparameters: those of the Quick-Tune search space (metadata/search-space.yaml), written as in the
+Quick-Tune meta-dataset (clip_grad / layer_decay -1 = off, opt_betas "[0.9, 0.999]" or "None", ...); see
+docs/command-trainer.md for what is supported. cotuning_reg > 0 is not (warned and ignored; v6 fixes it at 0).
 
 Dataset layout: DATA/train/<class>/* and DATA/val/<class>/*, or DATA/<class>/* split 80/20 per class with
 the request's seed (the same split at every epoch).

@@ -31,6 +31,8 @@ export interface DatasetSearchOutcome {
 }
 
 export interface DatasetSearchHooks {
+  /** Once the run is open, before the first new step (a resumed run already holds steps). */
+  readonly onStart?: (run: RunState) => void;
   /** After each recorded step (progress display). */
   readonly onStep?: (record: StepRecord, run: { readonly steps: number; readonly pool: RunState['pool'] }) => void;
   /** Every second while the search runs, with the clock reading (progress display). */
@@ -109,6 +111,7 @@ async function searchOn(store: RunStore, trainer: Trainer, parts: SearchParts): 
     metaFeatures: parts.metaFeatures,
     ...(parts.predictor ? { predictor: parts.predictor } : {}),
   });
+  hooks.onStart?.(store.run);
   const controller = new AbortController();
   const removeHandlers = abortOnSignals(controller, log);
   const clock = new RealClock(store.run.elapsedSeconds);

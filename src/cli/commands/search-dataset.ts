@@ -12,20 +12,27 @@ import { ProgressLine } from '../progress.ts';
 const searchDataset: CommandHandler = async (options, context) => {
   const settings = datasetSearchSettings(options);
   const budget = settings.budgetSeconds;
-  const progress = new ProgressLine({ label: 's of budget', total: Math.round(budget), interactive: context.interactive, log: context.log });
-  let status = 'starting';
+  // NOTE: no total: the budget counts the whole run, so a bar or an ETA from this session's pace would mislead on resume.
+  const progress = new ProgressLine({ label: 'steps', interactive: context.interactive, log: context.log });
+  let steps = 0;
+  let status = '';
   let best = Number.NEGATIVE_INFINITY;
   const show = (seconds: number): void => {
-    const left = Math.max(0, budget - seconds);
-    progress.update(Math.min(Math.round(seconds), Math.round(budget)), `${status}, ${formatDuration(left)} left`);
+    progress.update(steps, `${status} ${formatDuration(Math.max(0, budget - seconds))} of ${formatDuration(budget)} left,`);
   };
   context.log.info({ runDir: settings.runDir, trainer: settings.trainer, method: settings.method }, settings.resume ? 'resuming the search' : 'starting the search');
   const outcome = await runDatasetSearch(settings, context.log, {
+    onStart: (run) => {
+      steps = run.steps.length;
+      for (const step of run.steps) if (step.score !== null && step.score > best) best = step.score;
+      if (Number.isFinite(best)) status = `best ${best.toFixed(4)},`;
+    },
     onStep: (record, run) => {
       if (record.score !== null && record.score > best) best = record.score;
-      const model = run.pool.find((p) => p.id === record.configId)?.config.model ?? '?';
-      const last = record.status === 'ok' ? `${model} epoch ${record.epoch}: ${record.score?.toFixed(4)}` : `${model} epoch ${record.epoch} failed`;
-      status = `${run.steps} steps, best ${Number.isFinite(best) ? best.toFixed(4) : '-'} (last: ${last})`;
+      const model = (run.pool.find((p) => p.id === record.configId)?.config.model ?? '?').slice(0, 24);
+      const last = record.status === 'ok' ? `${model} e${record.epoch} ${record.score?.toFixed(3)}` : `${model} e${record.epoch} failed`;
+      steps = run.steps;
+      status = `best ${Number.isFinite(best) ? best.toFixed(4) : '-'}, last ${last},`;
       show(record.finishedAt);
     },
     onTick: show,
