@@ -27,6 +27,7 @@ const { values } = parseArgs({
 const list = (text: string | undefined): string[] => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(' ');
   const { tf, backend } = await loadTf();
   const classes = Array.from({ length: Number(values.classes) }, (_, i) => `class${i}`);
   const rows: string[] = [];
@@ -50,7 +51,8 @@ async function main(): Promise<void> {
     await engine.dispose();
     await rm(root, { recursive: true, force: true });
   }
-  console.log(`backend ${backend}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (end of run), batch 32, adamw${values.aug ? ', trivial_augment' : ''}`);
+  const loadAtEnd = loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`backend ${backend}; load average ${loadAtStart} at start, ${loadAtEnd} at end (1/5/15 min); batch 32, adamw${values.aug ? ', trivial_augment' : ''}`);
   console.log('| model | input px | pct_to_freeze | images | cached | epoch 1 s | epoch 2 s |');
   console.log('|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);

@@ -134,7 +134,11 @@ export class FinetuneEngine {
       }
       const t = step.epoch - 1;
       const lr = learningRate(settings, t, step.maxEpochs, plateau);
-      const canCache = settings.augmentation === 'none' && !mixingActive({ mixup: settings.mixup, cutmix: settings.cutmix, prob: settings.mixupProb, smoothing: 0 });
+      // NOTE: with no frozen layer the prefix is only the input (and padding): caching it saves no compute.
+      const canCache =
+        model.network.plan.frozenLayers > 0 &&
+        settings.augmentation === 'none' &&
+        !mixingActive({ mixup: settings.mixup, cutmix: settings.cutmix, prob: settings.mixupProb, smoothing: 0 });
       const cacheKey = `${settings.model}|${model.network.plan.frozenLayers}|${size}|${dataset.fingerprint}`;
       const trainSplit: SplitInputs = {
         images: train,
@@ -145,11 +149,14 @@ export class FinetuneEngine {
       const random = new Random(hash32(`${seed}:epoch:${step.epoch}`));
       const order = random.shuffle(usableIndices(train));
       if (order.length === 0) throw new TrainerError(`${dataset.dir}: no training image could be decoded at ${size} px`);
+      const prepared = performance.now();
       const microBatch = await this.microBatch(`${cacheKey}|${trainSplit.features ? 'cached' : 'pixels'}`, model, settings, trainSplit, order, scaling, classes);
       const result = await trainEpoch(tf, model, settings, trainSplit, order, classes, lr, scaling, random, signal, microBatch);
+      const trained = performance.now();
       const valIndices = usableIndices(val);
       if (valIndices.length === 0) throw new TrainerError(`${dataset.dir}: no validation image could be decoded at ${size} px`);
       const score = await evaluate(tf, model, valSplit, valIndices, scaling, trainSplit.features ? 256 : VAL_BATCH, signal);
+      const evaluated = performance.now();
       const final = result.diverged || step.epoch >= step.maxEpochs;
       if (result.diverged) log.warn({ configId: step.configId, epoch: step.epoch, lr }, 'training diverged (non-finite loss): the pipeline ends here');
       if (!result.diverged && step.checkpointDir) {
@@ -163,6 +170,11 @@ export class FinetuneEngine {
           tensors: model.snapshot(),
         });
       }
+      const ms = (from: number, to: number): number => Math.round(to - from);
+      log.debug(
+        { configId: step.configId, epoch: step.epoch, microBatch, setupMs: ms(started, prepared), trainMs: ms(prepared, trained), evalMs: ms(trained, evaluated), saveMs: ms(evaluated, performance.now()) },
+        'tfjs step timings',
+      );
       return {
         score, seconds: (performance.now() - started) / 1000, final, trainLoss: result.loss, lr,
         cachedFeatures: trainSplit.features !== null, frozenLayers: model.network.plan.frozenLayers,

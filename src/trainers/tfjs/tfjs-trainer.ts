@@ -23,6 +23,8 @@ export class TfjsTrainer implements Trainer {
   private engine: Promise<FinetuneEngine> | undefined;
   /** Details of the last finished step (for logs and tests). */
   lastReport: StepReport | undefined;
+  /** Steps run one at a time: a later call waits for the earlier ones (the worker holds one model). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(engineOptions: EngineOptions, settings: TfjsTrainerSettings, dataset: ImageFolderDataset) {
     this.engineOptions = engineOptions;
@@ -52,8 +54,14 @@ export class TfjsTrainer implements Trainer {
     return this.worker?.alive ? this.worker.pid : undefined;
   }
 
-  async train(step: TrainStep): Promise<StepOutcome> {
-    step.signal.throwIfAborted();
+  train(step: TrainStep): Promise<StepOutcome> {
+    const run = this.queue.then(() => this.trainNow(step));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async trainNow(step: TrainStep): Promise<StepOutcome> {
+    if (step.signal.aborted) throw new TrainerError(`step aborted (${describeReason(step.signal.reason)})`, 'trainer.aborted');
     const request = {
       configId: step.configId,
       config: { ...step.config },

@@ -30,6 +30,11 @@ test('the tfjs trainer runs steps in a worker process, resumes from checkpoints 
     assert.equal(trainer.lastReport?.resumedFrom, checkpointFile(join(runDir, 'p'), 1));
     assert.ok(existsSync(join(runDir, 'cache')), 'decoded images are cached in the run folder');
     await assert.rejects(trainer.train(step('q', { model: 'no_such_model' }, 1, runDir)), (e: unknown) => e instanceof TrainerError && e.code === 'trainer.unknownModel');
+    // Concurrent calls are queued: both finish, in order.
+    const probe = { model: MODEL, pct_to_freeze: 1 };
+    const finished: string[] = [];
+    await Promise.all(['r1', 'r2'].map((id) => trainer.train(step(id, probe, 1, runDir)).then(() => finished.push(id))));
+    assert.deepEqual(finished, ['r1', 'r2']);
   } finally {
     await trainer.close();
   }
