@@ -97,3 +97,17 @@ test('a diverging pipeline ends (final) without a checkpoint; resuming without o
   );
   await engine.dispose();
 });
+
+test('a linear probe on the pretrained features learns the synthetic classes within three epochs', async () => {
+  const { tf } = await loadTf();
+  const dataset = await writeClassFolders(await tempDir(), ['red', 'blue', 'green'], 10);
+  const runDir = await tempDir();
+  const engine = new FinetuneEngine(tf, { dataset, seed: 3, inputSize: 64 });
+  const config = { model: MODEL, lr: 0.01, batch_size: 8, opt: 'adam', pct_to_freeze: 1 };
+  const reports = [];
+  for (let epoch = 1; epoch <= 3; epoch++) reports.push(await engine.run(step('probe', config, epoch, runDir), signal));
+  const losses = reports.map((r) => r.trainLoss);
+  assert.ok((losses[2] ?? Infinity) < (losses[0] ?? 0) / 2, `loss ${losses.join(' → ')}`);
+  assert.ok((reports[2]?.score ?? 0) >= 2 / 3, `accuracy ${reports[2]?.score} (chance 1/3)`);
+  await engine.dispose();
+});
