@@ -34,7 +34,7 @@ export class TfjsTrainer implements Trainer {
 
   describe(): Readonly<Record<string, unknown>> {
     return {
-      trainer: 'tfjs',
+      name: 'tfjs',
       dataset: this.engineOptions.dataset,
       datasetFingerprint: this.dataset.fingerprint,
       classes: this.dataset.classes,

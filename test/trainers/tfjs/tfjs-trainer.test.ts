@@ -20,6 +20,8 @@ test('the tfjs trainer runs steps in a worker process, resumes from checkpoints 
   const trainer = await createTfjsTrainer({ dataset, runDir, seed: 1, settings: { inputSize: 64 } });
   try {
     assert.deepEqual(await trainer.datasetMetaFeatures(), { num_samples: 8, num_classes: 2, image_size: 40, num_channels: 3 });
+    assert.equal(trainer.describe().name, 'tfjs');
+    assert.equal(trainer.describe().inputSize, 64);
     const config = { model: MODEL, lr: 0.001, batch_size: 4, opt: 'adam', pct_to_freeze: 0.8 };
     const first = await trainer.train(step('p', config, 1, runDir));
     assert.ok(first.score >= 0 && first.score <= 1 && first.seconds > 0);
