@@ -33,13 +33,21 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
-async function listImages(dir: string, out: string[]): Promise<void> {
+/** Whether a directory entry is a folder, following symbolic links (datasets are often built from links). */
+async function entryIsDirectory(dir: string, entry: { name: string; isDirectory(): boolean; isSymbolicLink(): boolean }): Promise<boolean> {
+  if (entry.isDirectory()) return true;
+  return entry.isSymbolicLink() && (await isDirectory(join(dir, entry.name)));
+}
+
+async function listImages(dir: string, out: string[], depth = 0): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) await listImages(path, out);
-    else if (IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) out.push(path);
+    // NOTE: the depth limit stops a symbolic-link cycle.
+    if (await entryIsDirectory(dir, entry)) {
+      if (depth < 16) await listImages(path, out, depth + 1);
+    } else if (IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) out.push(path);
   }
 }
 
@@ -49,7 +57,7 @@ async function scanClasses(dir: string): Promise<{ classes: ScannedClass[]; stra
   let strayFiles = 0;
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (entry.name.startsWith('.')) continue;
-    if (!entry.isDirectory()) {
+    if (!(await entryIsDirectory(dir, entry))) {
       strayFiles++;
       continue;
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadImageFolder } from '../../src/data/load-image-folder.ts';
@@ -95,4 +95,15 @@ test('a validation class absent from train/ is an input error naming its folder'
   await writeClassFolders(join(root, 'train'), ['x', 'y'], 2);
   await writeClassFolders(join(root, 'val'), ['x', 'z'], 1);
   await rejectsWith(loadImageFolder(root), /val\/z: class 'z' has no folder in .*train/);
+});
+
+test('class folders and images reached through symbolic links are read', async () => {
+  const store = await writeClassFolders(await tempDir(), ['cat', 'dog'], 3);
+  const root = await tempDir();
+  await symlink(join(store, 'cat'), join(root, 'cat'));
+  await mkdir(join(root, 'dog'));
+  for (let i = 0; i < 3; i++) await symlink(join(store, 'dog', `${i}.png`), join(root, 'dog', `${i}.png`));
+  const ds = await loadImageFolder(root);
+  assert.deepEqual(ds.classes, ['cat', 'dog']);
+  assert.equal(ds.train.length + ds.val.length, 6);
 });
