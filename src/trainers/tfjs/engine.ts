@@ -103,7 +103,12 @@ export class FinetuneEngine {
     const dataset = await this.data.dataset();
     const pretrained = await this.models.get(settings.model);
     const hub = await this.models.entry(settings.model);
-    const size = this.options.inputSize ?? pretrained.settings.train_input_size ?? hub.input_size;
+    const wanted = this.options.inputSize ?? pretrained.settings.train_input_size ?? hub.input_size;
+    const size = Math.max(wanted, pretrained.settings.min_input_size);
+    if (size !== wanted && !this.warned.has(`size:${settings.model}`)) {
+      this.warned.add(`size:${settings.model}`);
+      log.warn({ model: settings.model, wanted, size }, `${settings.model} needs inputs of at least ${size} px; using ${size}`);
+    }
     const { train, val } = await this.data.pixels(size, signal);
     const scaling: InputScaling = { scale: pretrained.settings.input_scale, offset: pretrained.settings.input_offset };
     const width = this.widths.get(`${settings.model}@${size}`) ?? featureWidth(tf, pretrained, size);

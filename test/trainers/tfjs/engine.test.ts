@@ -111,3 +111,15 @@ test('a linear probe on the pretrained features learns the synthetic classes wit
   assert.ok((reports[2]?.score ?? 0) >= 2 / 3, `accuracy ${reports[2]?.score} (chance 1/3)`);
   await engine.dispose();
 });
+
+test('an input size below a model minimum is raised to it (InceptionV3 needs 75 px)', async () => {
+  const { tf } = await loadTf();
+  const dataset = await writeClassFolders(await tempDir(), ['a', 'b'], 3);
+  const runDir = await tempDir();
+  const engine = new FinetuneEngine(tf, { dataset, seed: 1, inputSize: 48 });
+  const report = await engine.run(step('small', { model: 'inception_v3_nsfwjs', pct_to_freeze: 1 }, 1, runDir), signal);
+  assert.ok(report.score >= 0 && report.score <= 1);
+  const saved = await loadCheckpoint(checkpointFile(runDir, 1));
+  assert.equal(saved.meta.inputSize, 75);
+  await engine.dispose();
+});

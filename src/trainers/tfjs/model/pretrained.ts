@@ -20,6 +20,8 @@ export const TfjsHubSettingsSchema = z.object({
   input_offset: z.number().default(0),
   /** Input size the trainer uses; defaults to the hub's input_size. */
   train_input_size: z.number().int().positive().optional(),
+  /** The smallest input the network accepts (its valid convolutions and poolings shrink the image). */
+  min_input_size: z.number().int().positive().default(32),
 });
 export type TfjsHubSettings = z.infer<typeof TfjsHubSettingsSchema>;
 
