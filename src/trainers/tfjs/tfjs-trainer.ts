@@ -153,21 +153,23 @@ export interface TfjsTrainerOptions {
 }
 
 /** Environment variables that set tfjs trainer settings (the CLI has no flag for adapter settings). */
-const ENV_SETTINGS: ReadonlyArray<readonly [string, keyof TfjsTrainerSettings]> = [
+const ENV_NUMBERS: ReadonlyArray<readonly [string, keyof TfjsTrainerSettings]> = [
   ['QUICKTUNE_TFJS_INPUT_SIZE', 'inputSize'],
   ['QUICKTUNE_TFJS_FEATURE_CACHE_MB', 'featureCacheMb'],
   ['QUICKTUNE_TFJS_ACTIVATION_MB', 'activationMb'],
 ];
 
-function settingsFromEnv(): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, key] of ENV_SETTINGS) {
+function settingsFromEnv(): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  for (const [name, key] of ENV_NUMBERS) {
     const raw = process.env[name];
     if (raw === undefined || raw.trim() === '') continue;
     const value = Number(raw);
     if (!Number.isFinite(value)) throw new UsageError(`${name}: '${raw}' is not a number`);
     out[key] = value;
   }
+  const hub = process.env.QUICKTUNE_TFJS_HUB;
+  if (hub !== undefined && hub.trim() !== '') out.hubFile = hub;
   return out;
 }
 

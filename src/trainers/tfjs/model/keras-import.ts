@@ -9,15 +9,16 @@ const LayerSchema = z.object({
   inbound_nodes: z.array(z.unknown()).optional(),
 });
 
-const TopologySchema = z.object({
-  model_config: z.object({
-    class_name: z.string(),
-    config: z.union([
-      z.object({ layers: z.array(LayerSchema), output_layers: z.array(z.tuple([z.string(), z.number(), z.number()])).optional() }),
-      z.array(LayerSchema),
-    ]),
-  }),
+const ModelConfigSchema = z.object({
+  class_name: z.string(),
+  config: z.union([
+    z.object({ layers: z.array(LayerSchema), output_layers: z.array(z.tuple([z.string(), z.number(), z.number()])).optional() }),
+    z.array(LayerSchema),
+  ]),
 });
+
+/** Keras/converter files wrap the model config in `model_config`; tfjs-layers' own save() does not. */
+const TopologySchema = z.union([z.object({ model_config: ModelConfigSchema }), ModelConfigSchema.transform((m) => ({ model_config: m }))]);
 
 type Layer = z.infer<typeof LayerSchema>;
 
