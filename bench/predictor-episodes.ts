@@ -114,3 +114,50 @@ export class Metrics {
     return this.n;
   }
 }
+
+/** Spearman rank correlation of two equally long series (ties get their mean rank); NaN below 3 points. */
+export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  if (n < 3) return Number.NaN;
+  const ranks = (x: ArrayLike<number>): Float64Array => {
+    const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => x[i]! - x[j]!);
+    const r = new Float64Array(n);
+    for (let k = 0; k < n; ) {
+      let end = k;
+      while (end + 1 < n && x[order[end + 1]!] === x[order[k]!]) end++;
+      for (let t = k; t <= end; t++) r[order[t]!] = (k + end) / 2;
+      k = end + 1;
+    }
+    return r;
+  };
+  const ra = ranks(a);
+  const rb = ranks(b);
+  const mean = (n - 1) / 2;
+  let num = 0;
+  let da = 0;
+  let db = 0;
+  for (let i = 0; i < n; i++) {
+    num += (ra[i]! - mean) * (rb[i]! - mean);
+    da += (ra[i]! - mean) ** 2;
+    db += (rb[i]! - mean) ** 2;
+  }
+  return da > 0 && db > 0 ? num / Math.sqrt(da * db) : Number.NaN;
+}
+
+/** Averages of a per-episode statistic, by key. */
+export class Averages {
+  private readonly sums = new Map<string, { sum: number; n: number }>();
+
+  add(key: string, value: number): void {
+    if (!Number.isFinite(value)) return;
+    const entry = this.sums.get(key) ?? { sum: 0, n: 0 };
+    entry.sum += value;
+    entry.n++;
+    this.sums.set(key, entry);
+  }
+
+  get(key: string): number {
+    const entry = this.sums.get(key);
+    return entry ? entry.sum / entry.n : Number.NaN;
+  }
+}

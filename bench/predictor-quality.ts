@@ -6,7 +6,7 @@ import { predictorFromCheckpoint } from '../src/predictor/deep-kernel-predictor.
 import { metaTrain, type MetaTrainOptions } from '../src/predictor/meta-train/meta-train.ts';
 import { runConfig } from '../src/predictor/meta-train/training-data.ts';
 import { Random } from '../src/util/random.ts';
-import { EpochMeanReference, Metrics, searchEpisode } from './predictor-episodes.ts';
+import { Averages, EpochMeanReference, Metrics, searchEpisode, spearman } from './predictor-episodes.ts';
 import { sharedMetadataset } from './predictor-shared.ts';
 
 // Predictive quality on held-out tasks (npm run bench:predictor -- quality): meta-train without a fold,
@@ -41,6 +41,14 @@ for (const item of values.option ?? []) {
 const metrics = new Map<string, Metrics>();
 const metric = (key: string) => metrics.get(key) ?? metrics.set(key, new Metrics()).get(key)!;
 const costError = new Map<string, { se: number; n: number }>();
+const rankCorrelation = new Averages();
+/** Spearman correlation of predicted and true scores among the new and among the continuing queries. */
+const addRanks = (method: string, size: number, queries: readonly { epoch: number }[], predicted: ArrayLike<number>, truth: ArrayLike<number>) => {
+  for (const kind of ['new', 'continuing']) {
+    const idx = queries.map((q, j) => ((q.epoch > 1) === (kind === 'continuing') ? j : -1)).filter((j) => j >= 0);
+    rankCorrelation.add(`${method}, ${kind}|${size}`, spearman(idx.map((j) => predicted[j]!), idx.map((j) => truth[j]!)));
+  }
+};
 let trainSeconds = 0;
 for (const fold of evalFolds) {
   const exclude = folds[fold] ?? [];
@@ -64,25 +72,38 @@ for (const fold of evalFolds) {
           const cost = await tp.predictCost(episode.queries);
           const c = costError.get(`steps=${steps}`) ?? { se: 0, n: 0 };
           episode.queries.forEach((q, j) => {
+            const kind = q.epoch > 1 ? 'continuing' : 'new';
             metric(`dkl steps=${steps}|${size}`).add(episode.truth[j]!, mean[j]!, std[j]!);
+            metric(`dkl steps=${steps}, ${kind}|${size}`).add(episode.truth[j]!, mean[j]!, std[j]!);
             c.se += (Math.log(cost[j]!) - Math.log(Math.max(episode.truthSeconds[j]!, 1e-3))) ** 2;
             c.n++;
           });
           costError.set(`steps=${steps}`, c);
+          addRanks(`dkl steps=${steps}`, size, episode.queries, mean, episode.truth);
         }
         tp.dispose();
+        addRanks('last observed score', size, episode.queries, episode.queries.map((q) => reference.lastScore(q.curve, q.epoch)), episode.truth);
         episode.queries.forEach((q, j) => {
-          metric(`last observed score|${size}`).add(episode.truth[j]!, reference.lastScore(q.curve, q.epoch), reference.lastScoreRmse);
-          metric(`training mean at epoch|${size}`).add(episode.truth[j]!, reference.mean[q.epoch] ?? 0, reference.rmse);
+          const kind = q.epoch > 1 ? 'continuing' : 'new';
+          for (const suffix of ['', `, ${kind}`]) {
+            metric(`last observed score${suffix}|${size}`).add(episode.truth[j]!, reference.lastScore(q.curve, q.epoch), reference.lastScoreRmse);
+            metric(`training mean at epoch${suffix}|${size}`).add(episode.truth[j]!, reference.mean[q.epoch] ?? 0, reference.rmse);
+          }
         });
       }
     }
   }
 }
 
-const methods = [...new Set([...metrics.keys()].map((k) => k.split('|')[0]!))];
-const header = ['method', ...contexts.flatMap((c) => [`MSE n≈${c}`, `NLPD n≈${c}`])];
-const rows = methods.map((m) => [m, ...contexts.flatMap((c) => [metric(`${m}|${c}`).mse.toFixed(4), metric(`${m}|${c}`).meanNlpd.toFixed(3)])]);
+const methods = [...new Set([...metrics.keys()].map((k) => k.split('|')[0]!))].sort();
+const header = ['method', ...contexts.flatMap((c) => [`MSE n≈${c}`, `NLPD n≈${c}`, `rank ρ n≈${c}`])];
+const rows = methods.map((m) => [
+  m,
+  ...contexts.flatMap((c) => {
+    const rho = rankCorrelation.get(`${m}|${c}`);
+    return [metric(`${m}|${c}`).mse.toFixed(4), metric(`${m}|${c}`).meanNlpd.toFixed(3), Number.isFinite(rho) ? rho.toFixed(3) : '-'];
+  }),
+]);
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 process.stdout.write(`Next-epoch score on held-out tasks: folds ${evalFolds.map((f) => f + 1).join(',')} of ${folds.length}, ${values.iterations} iterations, options ${JSON.stringify(overrides)}\n`);

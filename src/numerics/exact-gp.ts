@@ -96,25 +96,18 @@ export class ExactGp {
     const f = this.factored;
     if (!f || f.generation !== this.generation) throw new InternalError('ExactGp.posterior called without a current factor()');
     const { n, d, hyper } = f;
-    const s = this.la.slots({ z: n * d, alpha: n, B: n * n, q: m * d, C: n * m });
+    const s = this.la.slots({ z: n * d, alpha: n, B: n * n, q: m * d, C: m * n, out: m });
     for (let i = 0; i < m * d; i++) s.q[i] = q[i]!;
-    this.la.sqdistCross(s.z, n, s.q, m, d, s.C);
-    this.la.kernelDense(hyper.kernel, s.C, n * m, hyper.lengthscale, hyper.outputscale, s.C);
-    const mean = new Float64Array(m).fill(hyper.mean);
-    for (let i = 0; i < n; i++) {
-      const a = s.alpha[i]!;
-      const row = i * m;
-      for (let j = 0; j < m; j++) mean[j] = mean[j]! + s.C[row + j]! * a;
-    }
-    this.la.trsm(s.B, n, s.C, m);
-    const explained = new Float64Array(m);
-    for (let i = 0; i < n; i++) {
-      const row = i * m;
-      for (let j = 0; j < m; j++) explained[j] = explained[j]! + s.C[row + j]! ** 2;
-    }
+    // NOTE: one row per query, so the solves below are dot products of contiguous vectors.
+    this.la.sqdistCross(s.q, m, s.z, n, d, s.C);
+    this.la.kernelDense(hyper.kernel, s.C, m * n, hyper.lengthscale, hyper.outputscale, s.C);
+    this.la.gemv(s.C, m, n, s.alpha, s.out);
+    const mean = Float64Array.from(s.out, (v) => v + hyper.mean);
+    this.la.trsmRows(s.B, n, s.C, m);
+    this.la.rowSumSquares(s.C, m, n, s.out);
     const variance = new Float64Array(m);
     // NOTE: clamp the cancellation error of k** − kᵀK⁻¹k at a tiny positive latent variance.
-    for (let j = 0; j < m; j++) variance[j] = Math.max(hyper.outputscale - explained[j]!, 1e-12 * hyper.outputscale);
+    for (let j = 0; j < m; j++) variance[j] = Math.max(hyper.outputscale - s.out[j]!, 1e-12 * hyper.outputscale);
     return { mean, variance, noise: hyper.noise };
   }
 

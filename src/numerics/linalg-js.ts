@@ -66,15 +66,16 @@ export function createJsLinalg(): LinalgKernels {
         for (let b = 0; b <= a; b++) out[a * n + b] = dot(u, a * n + a, u, b * n + a, n - a);
       }
     },
-    trsm(l, n, b, m) {
-      for (let i = 0; i < n; i++) {
-        for (let k = 0; k < i; k++) {
-          const lik = l[i * n + k]!;
-          for (let j = 0; j < m; j++) b[i * m + j] = b[i * m + j]! - lik * b[k * m + j]!;
-        }
-        const inv = 1 / l[i * n + i]!;
-        for (let j = 0; j < m; j++) b[i * m + j] = b[i * m + j]! * inv;
+    trsmRows(l, n, b, m) {
+      for (let r = 0; r < m; r++) {
+        for (let i = 0; i < n; i++) b[r * n + i] = (b[r * n + i]! - dot(l, i * n, b, r * n, i)) / l[i * n + i]!;
       }
+    },
+    gemv(a, m, n, v, out) {
+      for (let r = 0; r < m; r++) out[r] = dot(a, r * n, v, 0, n);
+    },
+    rowSumSquares(a, m, n, out) {
+      for (let r = 0; r < m; r++) out[r] = dot(a, r * n, a, r * n, n);
     },
     sqdistSelf(z, n, d, out) {
       for (let i = 0; i < n; i++) {

@@ -28,8 +28,12 @@ export interface LinalgKernels {
   trtri(l: Float64Array, u: Float64Array, n: number): void;
   /** Lower triangle of out ← U Uᵀ (= K⁻¹ when U = L^{-T}). */
   lauum(u: Float64Array, out: Float64Array, n: number): void;
-  /** b (n×m) ← L⁻¹ b in place. */
-  trsm(l: Float64Array, n: number, b: Float64Array, m: number): void;
+  /** Each of the m rows of b (m×n) ← L⁻¹ row, in place. */
+  trsmRows(l: Float64Array, n: number, b: Float64Array, m: number): void;
+  /** out[r] ← Σ_k a[r][k]·v[k] for the m rows of a (m×n). */
+  gemv(a: Float64Array, m: number, n: number, v: Float64Array, out: Float64Array): void;
+  /** out[r] ← Σ_k a[r][k]² for the m rows of a (m×n). */
+  rowSumSquares(a: Float64Array, m: number, n: number, out: Float64Array): void;
   /** Lower triangle of out (n×n) ← squared distances between the rows of z (n×d). */
   sqdistSelf(z: Float64Array, n: number, d: number, out: Float64Array): void;
   /** out (n×m) ← squared distances between the rows of z (n×d) and q (m×d). */

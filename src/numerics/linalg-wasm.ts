@@ -9,7 +9,9 @@ interface LinalgExports {
   cholSolve(l: number, n: number, b: number): void;
   trtri(l: number, u: number, n: number): void;
   lauum(u: number, out: number, n: number): void;
-  trsm(l: number, n: number, b: number, m: number): void;
+  trsmRows(l: number, n: number, b: number, m: number): void;
+  gemv(a: number, m: number, n: number, v: number, out: number): void;
+  rowSumSquares(a: number, m: number, n: number, out: number): void;
   sqdistSelf(z: number, n: number, d: number, out: number): void;
   sqdistCross(z: number, n: number, q: number, m: number, d: number, out: number): void;
   kernelDense(kind: number, d2: number, len: number, ls: number, os: number, out: number): void;
@@ -97,7 +99,9 @@ export function createWasmLinalg(): LinalgKernels {
     cholSolve: (l, n, b) => ex.cholSolve(ptr(l), n, ptr(b)),
     trtri: (l, u, n) => ex.trtri(ptr(l), ptr(u), n),
     lauum: (u, out, n) => ex.lauum(ptr(u), ptr(out), n),
-    trsm: (l, n, b, m) => ex.trsm(ptr(l), n, ptr(b), m),
+    trsmRows: (l, n, b, m) => ex.trsmRows(ptr(l), n, ptr(b), m),
+    gemv: (a, m, n, v, out) => ex.gemv(ptr(a), m, n, ptr(v), ptr(out)),
+    rowSumSquares: (a, m, n, out) => ex.rowSumSquares(ptr(a), m, n, ptr(out)),
     sqdistSelf: (z, n, d, out) => ex.sqdistSelf(ptr(z), n, d, ptr(out)),
     sqdistCross: (z, n, q, m, d, out) => ex.sqdistCross(ptr(z), n, ptr(q), m, d, ptr(out)),
     kernelDense: (kind, d2, len, ls, os, out) => ex.kernelDense(kernelCode(kind), ptr(d2), len, ls, os, ptr(out)),

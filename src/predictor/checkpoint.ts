@@ -43,6 +43,8 @@ export const ManifestSchema = z.object({
     finalLearningRate: z.number().nonnegative(),
     validateEvery: z.number().int().positive(),
     validationEpisodes: z.number().int().nonnegative(),
+    validationStyle: z.enum(['random', 'search']),
+    batchSampling: z.enum(['random', 'mixed']),
     bestIteration: z.number().int().nonnegative(),
     bestValMse: z.number().nullable(),
     /** [iteration, validation MSE] at every validation. */

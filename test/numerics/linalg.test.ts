@@ -38,7 +38,7 @@ function lowerIndices(n: number): number[] {
 
 /** Runs chol, trtri, lauum, cholSolve and trsm on one implementation and returns the results. */
 function pipeline(la: LinalgKernels, a: Float64Array, b: Float64Array, rhs: Float64Array, n: number, m: number) {
-  const s = la.slots({ L: n * n, U: n * n, K: n * n, b: n, R: n * m });
+  const s = la.slots({ L: n * n, U: n * n, K: n * n, b: n, R: m * n, v: m, w: m });
   s.L.set(a);
   assert.equal(la.chol(s.L, n), 0);
   la.trtri(s.L, s.U, n);
@@ -46,8 +46,18 @@ function pipeline(la: LinalgKernels, a: Float64Array, b: Float64Array, rhs: Floa
   s.b.set(b);
   la.cholSolve(s.L, n, s.b);
   s.R.set(rhs);
-  la.trsm(s.L, n, s.R, m);
-  return { L: Float64Array.from(s.L), U: Float64Array.from(s.U), Kinv: Float64Array.from(s.K), x: Float64Array.from(s.b), R: Float64Array.from(s.R) };
+  la.gemv(s.R, m, n, s.b, s.v);
+  la.trsmRows(s.L, n, s.R, m);
+  la.rowSumSquares(s.R, m, n, s.w);
+  return {
+    L: Float64Array.from(s.L),
+    U: Float64Array.from(s.U),
+    Kinv: Float64Array.from(s.K),
+    x: Float64Array.from(s.b),
+    R: Float64Array.from(s.R),
+    gemv: Float64Array.from(s.v),
+    sumSquares: Float64Array.from(s.w),
+  };
 }
 
 for (const n of [1, 2, 3, 5, 8, 13, 37, 64]) {
@@ -63,7 +73,9 @@ for (const n of [1, 2, 3, 5, 8, 13, 37, 64]) {
     assert.ok(maxRelDiff(wasm.L, js.L, lower) < 1e-13, 'chol');
     assert.ok(maxRelDiff(wasm.Kinv, js.Kinv, lower) < 1e-12, 'K⁻¹');
     assert.ok(maxRelDiff(wasm.x, js.x) < 1e-12, 'solve');
-    assert.ok(maxRelDiff(wasm.R, js.R) < 1e-12, 'trsm');
+    assert.ok(maxRelDiff(wasm.R, js.R) < 1e-12, 'trsmRows');
+    assert.ok(maxRelDiff(wasm.gemv, js.gemv) < 1e-12, 'gemv');
+    assert.ok(maxRelDiff(wasm.sumSquares, js.sumSquares) < 1e-12, 'rowSumSquares');
     // The JS results are right: L Lᵀ = A, K⁻¹ A = I, A x = b, L R = rhs.
     for (let i = 0; i < n; i++) {
       for (let j = 0; j <= i; j++) {
@@ -84,11 +96,17 @@ for (const n of [1, 2, 3, 5, 8, 13, 37, 64]) {
       assert.ok(Math.abs(ax - b[i]!) < 1e-9);
       for (let c = 0; c < m; c++) {
         let lr = 0;
-        for (let k = 0; k <= i; k++) lr += js.L[i * n + k]! * js.R[k * m + c]!;
-        assert.ok(Math.abs(lr - rhs[i * m + c]!) < 1e-9);
+        for (let k = 0; k <= i; k++) lr += js.L[i * n + k]! * js.R[c * n + k]!;
+        assert.ok(Math.abs(lr - rhs[c * n + i]!) < 1e-9, 'L · trsmRows(row) = row');
       }
     }
     for (let i = 0; i < n; i++) for (let k = 0; k < i; k++) assert.equal(wasm.U[i * n + k], 0, 'U has zeros below the diagonal');
+    for (let c = 0; c < m; c++) {
+      const row = rhs.subarray(c * n, (c + 1) * n);
+      assert.ok(Math.abs(js.gemv[c]! - row.reduce((acc, v, k) => acc + v * js.x[k]!, 0)) < 1e-9, "gemv uses the solved vector");
+      const solved = js.R.subarray(c * n, (c + 1) * n);
+      assert.ok(Math.abs(js.sumSquares[c]! - solved.reduce((acc, v) => acc + v * v, 0)) < 1e-9);
+    }
   });
 }
 

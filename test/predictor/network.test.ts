@@ -84,3 +84,34 @@ test('an engine step leaves no tensors behind and its GP gradient moves the loss
   engine.costs(theta, batch);
   assert.equal(tf.memory().numTensors, before);
 });
+
+test('the last-observed prior mean: its slope and offset gradients match finite differences', async () => {
+  const { tf } = await loadTf();
+  const dims: InputDims = { modelDim: 4, hpDim: 5, metaDim: 2, maxEpochs: 8 };
+  const scoreScale = { mean: 0.4, std: 0.25 };
+  const engine = new DeepKernelEngine(tf, dims, { kernel: 'rbf', dropout: 0.25, priorMean: 'last-observed', scoreScale }, new ExactGp(createLinalg()));
+  const rng = new Random(8);
+  const theta = engine.layout.initialise(rng);
+  const batch = randomBatch(dims, 12, rng);
+  for (let i = 0; i < 12; i++) {
+    batch.hasLast[i] = i % 3 === 0 ? 0 : 1;
+    batch.last[i] = batch.hasLast[i] ? rng.next() : 0;
+  }
+  const y = Float64Array.from({ length: 12 }, () => rng.normal());
+  const { grad } = engine.step(theta, batch, y, null, null);
+  for (const name of ['gp.meanSlope', 'gp.meanOffset', 'gp.mean']) {
+    const at = engine.layout.spec(name).offset;
+    const loss = (delta: number) => {
+      const moved = Float64Array.from(theta);
+      moved[at]! += delta;
+      return engine.step(moved, batch, y, null, null).gpLoss;
+    };
+    const h = 1e-5;
+    const fd = (loss(h) - loss(-h)) / (2 * h);
+    assert.ok(Math.abs(fd - grad[at]!) < 1e-6 * Math.max(1, Math.abs(fd)), `${name}: fd ${fd} vs ${grad[at]}`);
+  }
+  assert.equal(theta[engine.layout.spec('gp.meanSlope').offset], 1, 'the slope starts at 1: the last score is the prior guess');
+  const offsets = engine.priorOffsets(theta, batch);
+  assert.equal(offsets[0], 0);
+  assert.ok(Math.abs(offsets[1]! - (batch.last[1]! - scoreScale.mean) / scoreScale.std) < 1e-6);
+});

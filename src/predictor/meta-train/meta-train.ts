@@ -14,8 +14,9 @@ import { inputDims } from '../inputs.ts';
 import { Adam, cosineDecay } from '../network/adam.ts';
 import { DeepKernelEngine, type PriorMean } from '../network/engine.ts';
 import { fitStandardizer, IDENTITY, logSeconds, standardize } from '../scaling.ts';
-import { prepareTask, restrictTasks, samplePoints } from './training-data.ts';
-import { drawEpisodes, validationMse } from './validation.ts';
+import { prepareTask, restrictTasks, samplePoints, type TaskData } from './training-data.ts';
+import { searchLikeSample } from './search-sample.ts';
+import { drawEpisodes, validationMse, type ValidationStyle } from './validation.ts';
 
 /** Settings of a meta-training run (defaults: spec/method.md section 5). */
 export interface MetaTrainOptions {
@@ -37,6 +38,10 @@ export interface MetaTrainOptions {
   readonly dropout?: number;
   /** The GP's prior mean (see PriorMean); default 'constant' as in the paper. */
   readonly priorMean?: PriorMean;
+  /** Validation episodes: 'random' points (the paper) or 'search'-like states. */
+  readonly validationStyle?: ValidationStyle;
+  /** Training batches: 'random' points (the paper) or 'mixed': half random points, half search-like prefixes. */
+  readonly batchSampling?: 'random' | 'mixed';
   /** 'standardize' (default): GP targets standardized with the training scores' mean and std; 'none': raw. */
   readonly scoreScaling?: 'standardize' | 'none';
   readonly encoder?: EncoderOptions;
@@ -111,7 +116,17 @@ export async function metaTrain(options: MetaTrainOptions): Promise<MetaTrainRes
   const adam = new Adam(theta.length);
   const sampling = rng.fork();
   const dropout = rng.fork();
-  const episodes = drawEpisodes(validationTasks, episodesCount, batchSize, rng.fork());
+  const episodes = drawEpisodes(validationTasks, episodesCount, batchSize, rng.fork(), options.validationStyle ?? 'random');
+  const sampleBatch = (taskData: TaskData) => {
+    if (options.batchSampling !== 'mixed') return samplePoints(taskData, batchSize, sampling);
+    const half = samplePoints(taskData, batchSize - (batchSize >> 1), sampling);
+    const prefixes = searchLikeSample(taskData.runs, batchSize >> 1, 0, sampling).context;
+    return {
+      points: [...half.points, ...prefixes.points],
+      scores: Float64Array.from([...half.scores, ...prefixes.scores]),
+      seconds: Float64Array.from([...half.seconds, ...prefixes.seconds]),
+    };
+  };
 
   let best = Float64Array.from(theta);
   let bestIteration = 0;
@@ -133,7 +148,7 @@ export async function metaTrain(options: MetaTrainOptions): Promise<MetaTrainRes
   let loss = Number.NaN;
   for (let iteration = 1; iteration <= iterations; iteration++) {
     const taskData = trainTasks[sampling.int(trainTasks.length)]!;
-    const sample = samplePoints(taskData, batchSize, sampling);
+    const sample = sampleBatch(taskData);
     const batch = taskData.rows.batch(sample.points);
     try {
       const result = engine.step(theta, batch, standardize(scoreScale, sample.scores), standardize(costScale, sample.seconds, logSeconds), dropout);
@@ -170,6 +185,8 @@ export async function metaTrain(options: MetaTrainOptions): Promise<MetaTrainRes
         finalLearningRate,
         validateEvery,
         validationEpisodes: episodes.length,
+        validationStyle: options.validationStyle ?? 'random',
+        batchSampling: options.batchSampling ?? 'random',
         bestIteration: episodes.length === 0 ? iterations : bestIteration,
         bestValMse,
         validation: history,

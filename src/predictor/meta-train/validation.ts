@@ -1,6 +1,7 @@
 import type { Random } from '../../util/random.ts';
 import type { DeepKernelEngine } from '../network/engine.ts';
 import { standardize, type Standardizer } from '../scaling.ts';
+import { searchLikeSample } from './search-sample.ts';
 import { samplePoints, type Sample, type TaskData } from './training-data.ts';
 
 /** A validation episode: condition the GP on `context`, predict `query` (spec/method.md section 5). */
@@ -10,14 +11,20 @@ export interface Episode {
   readonly query: Sample;
 }
 
+/** How validation episodes are drawn: the paper's random points, or search-like states (see searchLikeSample). */
+export const VALIDATION_STYLES = ['random', 'search'] as const;
+export type ValidationStyle = (typeof VALIDATION_STYLES)[number];
+
 /**
  * A fixed set of episodes drawn once from the validation tasks (round robin), so that every validation of a
- * run compares checkpoints on the same points.
+ * run compares checkpoints on the same points. 'random': `size` random context and query points (the
+ * paper); 'search': a search-like state of about 4·`size` observations and up to `size` queries of each kind.
  */
-export function drawEpisodes(tasks: readonly TaskData[], count: number, size: number, rng: Random): Episode[] {
+export function drawEpisodes(tasks: readonly TaskData[], count: number, size: number, rng: Random, style: ValidationStyle = 'random'): Episode[] {
   if (tasks.length === 0) return [];
   return Array.from({ length: count }, (_, i) => {
     const task = tasks[i % tasks.length]!;
+    if (style === 'search') return { task, ...searchLikeSample(task.runs, 4 * size, size, rng) };
     return { task, context: samplePoints(task, size, rng), query: samplePoints(task, size, rng) };
   });
 }

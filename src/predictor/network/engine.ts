@@ -46,6 +46,16 @@ export interface StepResult {
   readonly grad: Float64Array;
 }
 
+/**
+ * The values of a tensor, then the tensor freed. NOTE: never return a typed array from tf.tidy: tidy walks
+ * its result looking for tensors, which visits every element (seconds for a few hundred thousand values).
+ */
+function read(tensor: Tensor): Float32Array {
+  const values = tensor.dataSync() as Float32Array;
+  tensor.dispose();
+  return values;
+}
+
 const softplus = (x: number): number => (x > 30 ? x : Math.log1p(Math.exp(x)));
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
@@ -189,16 +199,13 @@ export class DeepKernelEngine {
   /** Embeddings of the batch in evaluation mode (no dropout): n × 32 float32. */
   embed(theta: Float64Array, batch: Batch): Float32Array {
     const tf = this.tf;
-    return tf.tidy(() => {
-      const { z } = performanceForward(tf, this.layers, this.dims, this.params(theta, true), this.inputs(batch, null));
-      return z.dataSync() as Float32Array;
-    });
+    return read(tf.tidy(() => performanceForward(tf, this.layers, this.dims, this.params(theta, true), this.inputs(batch, null)).z));
   }
 
   /** Predicted standardized log seconds of each point. */
   costs(theta: Float64Array, batch: Batch): Float32Array {
     const tf = this.tf;
-    return tf.tidy(() => costForward(tf, this.layers, this.params(theta, false), this.inputs(batch, null)).out.dataSync() as Float32Array);
+    return read(tf.tidy(() => costForward(tf, this.layers, this.params(theta, false), this.inputs(batch, null)).out));
   }
 
   /** The network inputs of a batch as tensors (inside the caller's tidy); exposed for gradient tests. */
