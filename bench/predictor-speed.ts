@@ -53,7 +53,7 @@ const dims: InputDims = { modelDim: 43, hpDim: 49, metaDim: 4, maxEpochs: 50 };
 const engine = new DeepKernelEngine(
   tf,
   dims,
-  { kernel: 'rbf', dropout: 0.25, priorMean: 'last-observed', scoreScale: { mean: 0.3, std: 0.3 } },
+  { kernel: 'rbf', noise: 'split', dropout: 0.25, priorMean: 'last-observed', scoreScale: { mean: 0.3, std: 0.3 } },
   new ExactGp(createLinalg(linalg)),
 );
 const rng = new Random(1);

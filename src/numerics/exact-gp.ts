@@ -24,6 +24,8 @@ export interface NllResult {
   readonly dMean: number;
   /** α = K⁻¹(y − mean): dLoss/d(prior mean of point i) = −α_i / n. */
   readonly alpha: Float64Array;
+  /** dLoss/d(noise variance of point i) = ½(K⁻¹_ii − α_i²) / n (their sum is dNoise). */
+  readonly dPointNoise: Float64Array;
   /** Absolute jitter added to the diagonal (0 when none was needed). */
   readonly jitter: number;
 }
@@ -54,13 +56,22 @@ export class ExactGp {
   }
 
   /** Loss = NLL/n at (z, y) and, when `withGradient`, its gradients w.r.t. z and the hyperparameters. */
-  nll(z: ArrayLike<number>, n: number, d: number, y: ArrayLike<number>, hyper: GpHyper, withGradient = true): NllResult {
+  nll(
+    z: ArrayLike<number>,
+    n: number,
+    d: number,
+    y: ArrayLike<number>,
+    hyper: GpHyper,
+    withGradient = true,
+    pointNoise?: ArrayLike<number>,
+  ): NllResult {
     this.generation++;
     const s = this.la.slots({ z: n * d, r: n, alpha: n, D: n * n, A: n * n, B: n * n, dz: n * d, hyp: 3 });
-    const { jitter, quad, logdet } = this.condition(s, z, n, d, y, hyper);
+    const { jitter, quad, logdet } = this.condition(s, z, n, d, y, hyper, pointNoise);
     const value = (0.5 * quad + logdet + 0.5 * n * LOG_2PI) / n;
     if (!withGradient) {
-      return { value, dz: new Float64Array(n * d), dLengthscale: 0, dOutputscale: 0, dNoise: 0, dMean: 0, alpha: Float64Array.from(s.alpha), jitter };
+      const zeros = new Float64Array(n);
+      return { value, dz: new Float64Array(n * d), dLengthscale: 0, dOutputscale: 0, dNoise: 0, dMean: 0, alpha: Float64Array.from(s.alpha), dPointNoise: zeros, jitter };
     }
     this.la.trtri(s.B, s.A, n);
     this.la.lauum(s.A, s.B, n);
@@ -70,6 +81,8 @@ export class ExactGp {
     for (let i = 0; i < n; i++) sumAlpha += s.alpha[i]!;
     const dz = new Float64Array(n * d);
     for (let i = 0; i < n * d; i++) dz[i] = s.dz[i]! / n;
+    const dPointNoise = new Float64Array(n);
+    for (let i = 0; i < n; i++) dPointNoise[i] = (0.5 * (s.B[i * n + i]! - s.alpha[i]! ** 2)) / n;
     return {
       value,
       dz,
@@ -78,15 +91,19 @@ export class ExactGp {
       dNoise: s.hyp[2]! / n,
       dMean: -sumAlpha / n,
       alpha: Float64Array.from(s.alpha),
+      dPointNoise,
       jitter,
     };
   }
 
-  /** Conditions the GP on (z, y) for {@link ExactGp.posterior}; returns the jitter used and NLL/n. */
-  factor(z: ArrayLike<number>, n: number, d: number, y: ArrayLike<number>, hyper: GpHyper): { jitter: number; nll: number } {
+  /**
+   * Conditions the GP on (z, y) for {@link ExactGp.posterior}; returns the jitter used and NLL/n.
+   * `pointNoise` replaces `hyper.noise` by one noise variance per point (heteroscedastic noise).
+   */
+  factor(z: ArrayLike<number>, n: number, d: number, y: ArrayLike<number>, hyper: GpHyper, pointNoise?: ArrayLike<number>): { jitter: number; nll: number } {
     this.generation++;
     const s = this.la.slots({ z: n * d, r: n, alpha: n, D: n * n, A: n * n, B: n * n });
-    const { jitter, quad, logdet } = this.condition(s, z, n, d, y, hyper);
+    const { jitter, quad, logdet } = this.condition(s, z, n, d, y, hyper, pointNoise);
     this.factored = { n, d, hyper, generation: this.generation };
     return { jitter, nll: (0.5 * quad + logdet + 0.5 * n * LOG_2PI) / n };
   }
@@ -118,6 +135,7 @@ export class ExactGp {
     d: number,
     y: ArrayLike<number>,
     hyper: GpHyper,
+    pointNoise: ArrayLike<number> | undefined,
   ): { jitter: number; quad: number; logdet: number } {
     for (let i = 0; i < n * d; i++) s.z[i] = z[i]!;
     for (let i = 0; i < n; i++) {
@@ -126,7 +144,15 @@ export class ExactGp {
     }
     this.la.sqdistSelf(s.z, n, d, s.D);
     this.la.kernelLower(hyper.kernel, s.D, n, hyper.lengthscale, hyper.outputscale, hyper.noise, s.A);
-    const jitter = cholWithJitter(this.la, s.A, s.B, n, hyper.outputscale + hyper.noise);
+    let meanNoise = hyper.noise;
+    if (pointNoise !== undefined) {
+      meanNoise = 0;
+      for (let i = 0; i < n; i++) {
+        s.A[i * n + i] = hyper.outputscale + pointNoise[i]!;
+        meanNoise += pointNoise[i]! / n;
+      }
+    }
+    const jitter = cholWithJitter(this.la, s.A, s.B, n, hyper.outputscale + meanNoise);
     this.la.cholSolve(s.B, n, s.alpha);
     let quad = 0;
     let logdet = 0;

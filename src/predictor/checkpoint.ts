@@ -6,7 +6,7 @@ import { ConfigEncoder } from '../encoding/index.ts';
 import { InputError } from '../errors.ts';
 import type { ModelHub } from '../hub/model-hub.ts';
 import { KERNEL_KINDS } from '../numerics/linalg-types.ts';
-import { PRIOR_MEANS } from './network/engine.ts';
+import { NOISE_MODELS, PRIOR_MEANS } from './network/engine.ts';
 import { StandardizerSchema } from './scaling.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -22,6 +22,7 @@ export const ManifestSchema = z.object({
   model: z.object({
     kernel: z.enum(KERNEL_KINDS),
     priorMean: z.enum(PRIOR_MEANS),
+    noise: z.enum(NOISE_MODELS),
     dropout: z.number().min(0).lt(1),
     dims: z.object({
       modelDim: z.number().int().positive(),

@@ -67,7 +67,7 @@ export class DeepKernelPredictor implements Predictor {
       this.warned.add('metaFeatures');
       log.warn({ given: Object.keys(metaFeatures) }, 'some dataset meta-features are unknown; they are encoded as missing');
     }
-    const engine = new DeepKernelEngine(this.tf, manifest.model.dims, { kernel: manifest.model.kernel, dropout: manifest.model.dropout, priorMean: manifest.model.priorMean, scoreScale: manifest.scaling.score }, new ExactGp(createLinalg()));
+    const engine = new DeepKernelEngine(this.tf, manifest.model.dims, { kernel: manifest.model.kernel, noise: manifest.model.noise, dropout: manifest.model.dropout, priorMean: manifest.model.priorMean, scoreScale: manifest.scaling.score }, new ExactGp(createLinalg()));
     const rows = new PipelineRows(encoder, manifest.model.dims, pool, metaFeatures);
     const initial = options.metaInit ? theta : engine.layout.initialise(new Random(options.seed ^ 0x6a09e667));
     return new DeepKernelTaskPredictor(engine, rows, initial, manifest.scaling, options.seed);

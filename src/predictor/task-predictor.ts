@@ -100,7 +100,7 @@ export class DeepKernelTaskPredictor implements TaskPredictor {
     const posterior = this.engine.posterior(this.theta, this.rows.batch(queries));
     for (let j = 0; j < m; j++) {
       mean[j] = posterior.mean[j]! * score.std + score.mean;
-      std[j] = Math.sqrt(posterior.variance[j]! + posterior.noise) * score.std;
+      std[j] = Math.sqrt(posterior.variance[j]! + posterior.noise[j]!) * score.std;
     }
     return { mean, std };
   }

@@ -22,7 +22,7 @@ for (const maxEpochs of [50, 7]) {
   test(`the hand-written backward passes equal tfjs autodiff of the same forward ops (T=${maxEpochs})`, async () => {
     const { tf } = await loadTf();
     const dims: InputDims = { modelDim: 6, hpDim: 9, metaDim: 4, maxEpochs };
-    const engine = new DeepKernelEngine(tf, dims, { kernel: 'rbf', dropout: 0.25, priorMean: 'constant', scoreScale: { mean: 0, std: 1 } }, new ExactGp(createLinalg()));
+    const engine = new DeepKernelEngine(tf, dims, { kernel: 'rbf', noise: 'shared', dropout: 0.25, priorMean: 'constant', scoreScale: { mean: 0, std: 1 } }, new ExactGp(createLinalg()));
     const rng = new Random(maxEpochs);
     const theta = engine.layout.initialise(rng);
     const batch = randomBatch(dims, 5, rng);
@@ -65,7 +65,7 @@ for (const maxEpochs of [50, 7]) {
 test('an engine step leaves no tensors behind and its GP gradient moves the loss down', async () => {
   const { tf } = await loadTf();
   const dims: InputDims = { modelDim: 6, hpDim: 9, metaDim: 4, maxEpochs: 10 };
-  const engine = new DeepKernelEngine(tf, dims, { kernel: 'matern52', dropout: 0.25, priorMean: 'last-observed', scoreScale: { mean: 0.2, std: 0.5 } }, new ExactGp(createLinalg()));
+  const engine = new DeepKernelEngine(tf, dims, { kernel: 'matern52', noise: 'split', dropout: 0.25, priorMean: 'last-observed', scoreScale: { mean: 0.2, std: 0.5 } }, new ExactGp(createLinalg()));
   const rng = new Random(1);
   const theta = engine.layout.initialise(rng);
   const batch = randomBatch(dims, 20, rng);
@@ -85,11 +85,11 @@ test('an engine step leaves no tensors behind and its GP gradient moves the loss
   assert.equal(tf.memory().numTensors, before);
 });
 
-test('the last-observed prior mean: its slope and offset gradients match finite differences', async () => {
+test('the GP scalars (prior mean slope and offset, split noise, lengthscale, outputscale) match finite differences', async () => {
   const { tf } = await loadTf();
   const dims: InputDims = { modelDim: 4, hpDim: 5, metaDim: 2, maxEpochs: 8 };
   const scoreScale = { mean: 0.4, std: 0.25 };
-  const engine = new DeepKernelEngine(tf, dims, { kernel: 'rbf', dropout: 0.25, priorMean: 'last-observed', scoreScale }, new ExactGp(createLinalg()));
+  const engine = new DeepKernelEngine(tf, dims, { kernel: 'rbf', noise: 'split', dropout: 0.25, priorMean: 'last-observed', scoreScale }, new ExactGp(createLinalg()));
   const rng = new Random(8);
   const theta = engine.layout.initialise(rng);
   const batch = randomBatch(dims, 12, rng);
@@ -99,7 +99,7 @@ test('the last-observed prior mean: its slope and offset gradients match finite 
   }
   const y = Float64Array.from({ length: 12 }, () => rng.normal());
   const { grad } = engine.step(theta, batch, y, null, null);
-  for (const name of ['gp.meanSlope', 'gp.meanOffset', 'gp.mean']) {
+  for (const name of ['gp.meanSlope', 'gp.meanOffset', 'gp.mean', 'gp.noise', 'gp.noiseNew', 'gp.lengthscale', 'gp.outputscale']) {
     const at = engine.layout.spec(name).offset;
     const loss = (delta: number) => {
       const moved = Float64Array.from(theta);

@@ -12,7 +12,7 @@ import { Random } from '../../util/random.ts';
 import { weightsEntry, type PredictorCheckpoint } from '../checkpoint.ts';
 import { inputDims } from '../inputs.ts';
 import { Adam, cosineDecay } from '../network/adam.ts';
-import { DeepKernelEngine, type PriorMean } from '../network/engine.ts';
+import { DeepKernelEngine, type NoiseModel, type PriorMean } from '../network/engine.ts';
 import { fitStandardizer, IDENTITY, logSeconds, standardize } from '../scaling.ts';
 import { prepareTask, restrictTasks, samplePoints, type TaskData } from './training-data.ts';
 import { searchLikeSample } from './search-sample.ts';
@@ -36,6 +36,8 @@ export interface MetaTrainOptions {
   readonly validationFraction?: number;
   readonly kernel?: KernelKind;
   readonly dropout?: number;
+  /** Observation noise model (see NoiseModel); default 'shared' as in the paper. */
+  readonly noise?: NoiseModel;
   /** The GP's prior mean (see PriorMean); default 'constant' as in the paper. */
   readonly priorMean?: PriorMean;
   /** Validation episodes: 'random' points (the paper) or 'search'-like states. */
@@ -110,7 +112,7 @@ export async function metaTrain(options: MetaTrainOptions): Promise<MetaTrainRes
   const scoreScale = options.scoreScaling === 'none' ? IDENTITY : fitStandardizer(allRuns.flatMap((r) => Array.from(r.scores)));
   const costScale = fitStandardizer(allRuns.flatMap((r) => Array.from(r.costs, logSeconds)));
   const { tf } = await loadTf();
-  const engineOptions = { kernel: options.kernel ?? 'rbf', dropout: options.dropout ?? 0.25, priorMean: options.priorMean ?? 'constant', scoreScale } as const;
+  const engineOptions = { kernel: options.kernel ?? 'rbf', noise: options.noise ?? 'shared', dropout: options.dropout ?? 0.25, priorMean: options.priorMean ?? 'constant', scoreScale } as const;
   const engine = new DeepKernelEngine(tf, dims, engineOptions, new ExactGp(createLinalg()));
   const theta = engine.layout.initialise(rng.fork());
   const adam = new Adam(theta.length);
@@ -174,7 +176,7 @@ export async function metaTrain(options: MetaTrainOptions): Promise<MetaTrainRes
       version: 1,
       metaDataset: { name: meta.name, contentHash: meta.contentHash, maxEpochs: meta.maxEpochs },
       tasks: { train, validation, excluded },
-      model: { kernel: engineOptions.kernel, priorMean: engineOptions.priorMean, dropout: engineOptions.dropout, dims, layout: engine.layout.describe() },
+      model: { kernel: engineOptions.kernel, noise: engineOptions.noise, priorMean: engineOptions.priorMean, dropout: engineOptions.dropout, dims, layout: engine.layout.describe() },
       scaling: { score: scoreScale, logCost: costScale },
       gp: { lengthscale: hyper.lengthscale, outputscale: hyper.outputscale, noise: hyper.noise, mean: hyper.mean },
       training: {

@@ -27,8 +27,20 @@ export const NOISE_FLOOR = 1e-4;
 export const PRIOR_MEANS = ['constant', 'last-observed'] as const;
 export type PriorMean = (typeof PRIOR_MEANS)[number];
 
+/** Observation noise: one variance for every point, or a second one for points without a curve (epoch 1). */
+export const NOISE_MODELS = ['shared', 'split'] as const;
+export type NoiseModel = (typeof NOISE_MODELS)[number];
+
+/** The posterior at query points in standardized units, with each point's own noise variance. */
+export interface EnginePosterior {
+  readonly mean: Float64Array;
+  readonly variance: Float64Array;
+  readonly noise: Float64Array;
+}
+
 export interface EngineOptions {
   readonly kernel: KernelKind;
+  readonly noise: NoiseModel;
   /** Dropout probability on the flattened curve features, in training steps only. */
   readonly dropout: number;
   readonly priorMean: PriorMean;
@@ -90,6 +102,7 @@ export class DeepKernelEngine {
       { name: 'gp.outputscale', shape: [1], tensor: false },
       { name: 'gp.noise', shape: [1], tensor: false },
       { name: 'gp.mean', shape: [1], tensor: false },
+      ...(options.noise === 'split' ? [{ name: 'gp.noiseNew', shape: [1], tensor: false }] : []),
       ...(options.priorMean === 'last-observed'
         ? [
             { name: 'gp.meanSlope', shape: [1], initValue: 1, tensor: false },
@@ -129,7 +142,7 @@ export class DeepKernelEngine {
       const x = this.inputs(batch, dropout);
       const perf = this.params(theta, true);
       const { z, cache } = performanceForward(tf, this.layers, this.dims, perf, x);
-      gp = this.gp.nll(z.dataSync(), n, EMBEDDING_DIM, target, hyper);
+      gp = this.gp.nll(z.dataSync(), n, EMBEDDING_DIM, target, hyper, true, this.pointNoise(theta, batch));
       const dz = tf.tensor2d(Float32Array.from(gp.dz), [n, EMBEDDING_DIM]);
       this.collect(grad, performanceBackward(tf, this.layers, this.dims, perf, x, cache, dz));
       if (logCost !== null) {
@@ -148,7 +161,18 @@ export class DeepKernelEngine {
     };
     put('gp.lengthscale', r.dLengthscale * sigmoid(this.layout.scalar(theta, 'gp.lengthscale')));
     put('gp.outputscale', r.dOutputscale * sigmoid(this.layout.scalar(theta, 'gp.outputscale')));
-    put('gp.noise', r.dNoise * sigmoid(this.layout.scalar(theta, 'gp.noise')));
+    if (this.options.noise === 'split') {
+      let dContinuing = 0;
+      let dNew = 0;
+      for (let i = 0; i < n; i++) {
+        if (batch.hasLast[i] !== 0) dContinuing += r.dPointNoise[i]!;
+        else dNew += r.dPointNoise[i]!;
+      }
+      put('gp.noise', dContinuing * sigmoid(this.layout.scalar(theta, 'gp.noise')));
+      put('gp.noiseNew', dNew * sigmoid(this.layout.scalar(theta, 'gp.noiseNew')));
+    } else {
+      put('gp.noise', r.dNoise * sigmoid(this.layout.scalar(theta, 'gp.noise')));
+    }
     put('gp.mean', r.dMean);
     if (this.options.priorMean === 'last-observed') {
       let dSlope = 0;
@@ -185,15 +209,24 @@ export class DeepKernelEngine {
   condition(theta: Float64Array, batch: Batch, y: ArrayLike<number>): number {
     const offsets = this.priorOffsets(theta, batch);
     const target = Float64Array.from(y, (v, i) => v - offsets[i]!);
-    return this.gp.factor(this.embed(theta, batch), batch.n, EMBEDDING_DIM, target, this.hyper(theta)).nll;
+    return this.gp.factor(this.embed(theta, batch), batch.n, EMBEDDING_DIM, target, this.hyper(theta), this.pointNoise(theta, batch)).nll;
   }
 
   /** The posterior at a batch given the last {@link DeepKernelEngine.condition}, in standardized units. */
-  posterior(theta: Float64Array, batch: Batch): Posterior {
-    const posterior = this.gp.posterior(this.embed(theta, batch), batch.n);
+  posterior(theta: Float64Array, batch: Batch): EnginePosterior {
+    const posterior: Posterior = this.gp.posterior(this.embed(theta, batch), batch.n);
     const offsets = this.priorOffsets(theta, batch);
     for (let j = 0; j < batch.n; j++) posterior.mean[j] = posterior.mean[j]! + offsets[j]!;
-    return posterior;
+    const noise = this.pointNoise(theta, batch) ?? new Float64Array(batch.n).fill(posterior.noise);
+    return { mean: posterior.mean, variance: posterior.variance, noise: Float64Array.from(noise) };
+  }
+
+  /** Each point's noise variance under the 'split' noise model; undefined for 'shared' (hyper.noise). */
+  pointNoise(theta: Float64Array, batch: Batch): Float64Array | undefined {
+    if (this.options.noise !== 'split') return undefined;
+    const continuing = this.hyper(theta).noise;
+    const fresh = NOISE_FLOOR + softplus(this.layout.scalar(theta, 'gp.noiseNew'));
+    return Float64Array.from(batch.hasLast, (has) => (has !== 0 ? continuing : fresh));
   }
 
   /** Embeddings of the batch in evaluation mode (no dropout): n × 32 float32. */
