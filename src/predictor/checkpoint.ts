@@ -6,7 +6,8 @@ import { ConfigEncoder } from '../encoding/index.ts';
 import { InputError } from '../errors.ts';
 import type { ModelHub } from '../hub/model-hub.ts';
 import { KERNEL_KINDS } from '../numerics/linalg-types.ts';
-import { NOISE_MODELS, PRIOR_MEANS } from './network/engine.ts';
+import { NOISE_MODELS } from './network/engine.ts';
+import { PRIOR_MEANS } from './network/prior-mean.ts';
 import { StandardizerSchema } from './scaling.ts';
 
 export const MANIFEST_FILE = 'manifest.json';

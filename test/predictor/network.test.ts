@@ -111,7 +111,7 @@ test('the GP scalars (prior mean slope and offset, split noise, lengthscale, out
     assert.ok(Math.abs(fd - grad[at]!) < 1e-6 * Math.max(1, Math.abs(fd)), `${name}: fd ${fd} vs ${grad[at]}`);
   }
   assert.equal(theta[engine.layout.spec('gp.meanSlope').offset], 1, 'the slope starts at 1: the last score is the prior guess');
-  const offsets = engine.priorOffsets(theta, batch);
+  const offsets = engine.prior.offsets(theta, batch, engine.embed(theta, batch));
   assert.equal(offsets[0], 0);
   assert.ok(Math.abs(offsets[1]! - (batch.last[1]! - scoreScale.mean) / scoreScale.std) < 1e-6);
 });

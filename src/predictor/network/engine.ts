@@ -7,6 +7,7 @@ import { costBackward, costDeclarations, costForward } from './cost-net.ts';
 import { Layers, type Params, type Tensor, type Tensor2D } from './layers.ts';
 import type { Standardizer } from '../scaling.ts';
 import { ParamLayout } from './params.ts';
+import { PriorMeanModel, priorMeanDeclarations, type PriorMean } from './prior-mean.ts';
 import {
   dropoutWidth,
   EMBEDDING_DIM,
@@ -20,12 +21,7 @@ import {
 /** Lower bound of the GP noise variance (gpytorch's GreaterThan(1e-4)), on standardized targets. */
 export const NOISE_FLOOR = 1e-4;
 
-/**
- * The GP's prior mean: 'constant' (the paper), or 'last-observed': for points with an observed curve,
- * constant + offset + slope · (last observed score), so the GP models the change from the last epoch.
- */
-export const PRIOR_MEANS = ['constant', 'last-observed'] as const;
-export type PriorMean = (typeof PRIOR_MEANS)[number];
+export { PRIOR_MEANS, type PriorMean } from './prior-mean.ts';
 
 /** Observation noise: one variance for every point, or a second one for points without a curve (epoch 1). */
 export const NOISE_MODELS = ['shared', 'split'] as const;
@@ -81,6 +77,7 @@ export class DeepKernelEngine {
   readonly dims: InputDims;
   readonly options: EngineOptions;
   readonly gp: ExactGp;
+  readonly prior: PriorMeanModel;
   private readonly tf: Tf;
   private readonly layers: Layers;
   private readonly perfNames: ReadonlySet<string>;
@@ -103,14 +100,10 @@ export class DeepKernelEngine {
       { name: 'gp.noise', shape: [1], tensor: false },
       { name: 'gp.mean', shape: [1], tensor: false },
       ...(options.noise === 'split' ? [{ name: 'gp.noiseNew', shape: [1], tensor: false }] : []),
-      ...(options.priorMean === 'last-observed'
-        ? [
-            { name: 'gp.meanSlope', shape: [1], initValue: 1, tensor: false },
-            { name: 'gp.meanOffset', shape: [1], tensor: false },
-          ]
-        : []),
+      ...priorMeanDeclarations(options.priorMean),
       ...costDeclarations(dims),
     ]);
+    this.prior = new PriorMeanModel(options.priorMean, this.layout, options.scoreScale);
   }
 
   /** The GP hyperparameters encoded in theta. */
@@ -134,16 +127,20 @@ export class DeepKernelEngine {
     const n = batch.n;
     const hyper = this.hyper(theta);
     const grad = new Float64Array(this.layout.size);
-    const offsets = this.priorOffsets(theta, batch);
-    const target = Float64Array.from(y, (v, i) => v - offsets[i]!);
     let gp: NllResult | undefined;
     let costLoss = 0;
     tf.tidy(() => {
       const x = this.inputs(batch, dropout);
       const perf = this.params(theta, true);
       const { z, cache } = performanceForward(tf, this.layers, this.dims, perf, x);
-      gp = this.gp.nll(z.dataSync(), n, EMBEDDING_DIM, target, hyper, true, this.pointNoise(theta, batch));
-      const dz = tf.tensor2d(Float32Array.from(gp.dz), [n, EMBEDDING_DIM]);
+      const zData = z.dataSync();
+      const offsets = this.prior.offsets(theta, batch, zData);
+      const target = Float64Array.from(y, (v, i) => v - offsets[i]!);
+      const result = this.gp.nll(zData, n, EMBEDDING_DIM, target, hyper, true, this.pointNoise(theta, batch));
+      gp = result;
+      const dzTotal = Float64Array.from(result.dz);
+      this.prior.backward(theta, batch, zData, Float64Array.from(result.alpha, (a) => -a / n), grad, dzTotal);
+      const dz = tf.tensor2d(Float32Array.from(dzTotal), [n, EMBEDDING_DIM]);
       this.collect(grad, performanceBackward(tf, this.layers, this.dims, perf, x, cache, dz));
       if (logCost !== null) {
         const cost = this.params(theta, false);
@@ -174,48 +171,22 @@ export class DeepKernelEngine {
       put('gp.noise', r.dNoise * sigmoid(this.layout.scalar(theta, 'gp.noise')));
     }
     put('gp.mean', r.dMean);
-    if (this.options.priorMean === 'last-observed') {
-      let dSlope = 0;
-      let dOffset = 0;
-      const scale = this.options.scoreScale;
-      for (let i = 0; i < n; i++) {
-        if (batch.hasLast[i] === 0) continue;
-        dSlope -= (r.alpha[i]! * (batch.last[i]! - scale.mean)) / scale.std / n;
-        dOffset -= r.alpha[i]! / n;
-      }
-      put('gp.meanSlope', dSlope);
-      put('gp.meanOffset', dOffset);
-    }
     return { gpLoss: r.value, costLoss, jitter: r.jitter, grad };
-  }
-
-  /**
-   * The part of each point's prior mean beyond the GP's constant, in standardized units: 0 for the constant
-   * prior; offset + slope · (standardized last observed score) for points with a curve under 'last-observed'.
-   */
-  priorOffsets(theta: Float64Array, batch: Batch): Float64Array {
-    const out = new Float64Array(batch.n);
-    if (this.options.priorMean !== 'last-observed') return out;
-    const slope = this.layout.scalar(theta, 'gp.meanSlope');
-    const offset = this.layout.scalar(theta, 'gp.meanOffset');
-    const scale = this.options.scoreScale;
-    for (let i = 0; i < batch.n; i++) {
-      if (batch.hasLast[i] !== 0) out[i] = offset + (slope * (batch.last[i]! - scale.mean)) / scale.std;
-    }
-    return out;
   }
 
   /** Conditions the GP on (batch, standardized y) in evaluation mode; NLL/n. Throws FactorizationError. */
   condition(theta: Float64Array, batch: Batch, y: ArrayLike<number>): number {
-    const offsets = this.priorOffsets(theta, batch);
+    const z = this.embed(theta, batch);
+    const offsets = this.prior.offsets(theta, batch, z);
     const target = Float64Array.from(y, (v, i) => v - offsets[i]!);
-    return this.gp.factor(this.embed(theta, batch), batch.n, EMBEDDING_DIM, target, this.hyper(theta), this.pointNoise(theta, batch)).nll;
+    return this.gp.factor(z, batch.n, EMBEDDING_DIM, target, this.hyper(theta), this.pointNoise(theta, batch)).nll;
   }
 
   /** The posterior at a batch given the last {@link DeepKernelEngine.condition}, in standardized units. */
   posterior(theta: Float64Array, batch: Batch): EnginePosterior {
-    const posterior: Posterior = this.gp.posterior(this.embed(theta, batch), batch.n);
-    const offsets = this.priorOffsets(theta, batch);
+    const z = this.embed(theta, batch);
+    const posterior: Posterior = this.gp.posterior(z, batch.n);
+    const offsets = this.prior.offsets(theta, batch, z);
     for (let j = 0; j < batch.n; j++) posterior.mean[j] = posterior.mean[j]! + offsets[j]!;
     const noise = this.pointNoise(theta, batch) ?? new Float64Array(batch.n).fill(posterior.noise);
     return { mean: posterior.mean, variance: posterior.variance, noise: Float64Array.from(noise) };
