@@ -3,7 +3,7 @@ import { FactorizationError } from '../numerics/jitter.ts';
 import { Random } from '../util/random.ts';
 import type { PipelineRows } from './inputs.ts';
 import { Adam } from './network/adam.ts';
-import type { DeepKernelEngine } from './network/engine.ts';
+import { allFinite, type DeepKernelEngine } from './network/engine.ts';
 import { logSeconds, standardize, type Standardizer } from './scaling.ts';
 import type { CurvePoint, FitOptions, FitReport, ObservedPoint, Prediction, TaskPredictor } from './types.ts';
 
@@ -59,7 +59,7 @@ export class DeepKernelTaskPredictor implements TaskPredictor {
     try {
       for (; steps < options.steps; steps++) {
         const result = this.engine.step(this.theta, batch, y, logCost, this.dropout);
-        if (!Number.isFinite(result.gpLoss) || !result.grad.every(Number.isFinite)) {
+        if (!Number.isFinite(result.gpLoss) || !allFinite(result.grad)) {
           failed = true;
           break;
         }

@@ -12,7 +12,7 @@ import { Random } from '../../util/random.ts';
 import { weightsEntry, type PredictorCheckpoint } from '../checkpoint.ts';
 import { inputDims } from '../inputs.ts';
 import { Adam, cosineDecay } from '../network/adam.ts';
-import { DeepKernelEngine, type NoiseModel, type PriorMean } from '../network/engine.ts';
+import { allFinite, DeepKernelEngine, type NoiseModel, type PriorMean } from '../network/engine.ts';
 import { fitStandardizer, IDENTITY, logSeconds, standardize } from '../scaling.ts';
 import { prepareTask, restrictTasks, samplePoints, type TaskData } from './training-data.ts';
 import { searchLikeSample } from './search-sample.ts';
@@ -154,7 +154,7 @@ export async function metaTrain(options: MetaTrainOptions): Promise<MetaTrainRes
     const batch = taskData.rows.batch(sample.points);
     try {
       const result = engine.step(theta, batch, standardize(scoreScale, sample.scores), standardize(costScale, sample.seconds, logSeconds), dropout);
-      if (result.grad.every(Number.isFinite)) {
+      if (allFinite(result.grad)) {
         adam.step(theta, result.grad, cosineDecay(iteration - 1, iterations, learningRate, finalLearningRate));
         loss = result.gpLoss;
       }

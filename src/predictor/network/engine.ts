@@ -54,6 +54,12 @@ export interface StepResult {
   readonly grad: Float64Array;
 }
 
+/** True when every entry is a finite number (a plain loop: called on every gradient). */
+export function allFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return false;
+  return true;
+}
+
 /**
  * The values of a tensor, then the tensor freed. NOTE: never return a typed array from tf.tidy: tidy walks
  * its result looking for tensors, which visits every element (seconds for a few hundred thousand values).
@@ -219,11 +225,12 @@ export class DeepKernelEngine {
     const { modelDim, hpDim, metaDim, maxEpochs } = this.dims;
     let mask: Tensor2D | null = null;
     if (dropout) {
-      const p = this.options.dropout;
       const width = dropoutWidth(maxEpochs);
       const values = new Float32Array(n * width);
-      const keep = 1 / (1 - p);
-      for (let i = 0; i < values.length; i++) values[i] = dropout.next() < p ? 0 : keep;
+      const keep = 1 / (1 - this.options.dropout);
+      // NOTE: one 32-bit draw per entry (not a 53-bit float): the mask is built every training step.
+      const threshold = this.options.dropout * 4294967296;
+      for (let i = 0; i < values.length; i++) values[i] = dropout.nextUint32() < threshold ? 0 : keep;
       mask = tf.tensor2d(values, [n, width]);
     }
     return {
