@@ -35,6 +35,8 @@ export const ManifestSchema = z.object({
     layout: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().positive()) })),
   }),
   scaling: z.object({ score: StandardizerSchema, logCost: StandardizerSchema }),
+  /** Multipliers of the predictive std for queries without / with an observed curve (1: uncalibrated). */
+  calibration: z.object({ new: z.number().positive(), continuing: z.number().positive() }),
   /** The GP hyperparameters in natural units, for people reading the manifest (the weights hold them too). */
   gp: z.object({ lengthscale: z.number(), outputscale: z.number(), noise: z.number(), mean: z.number() }),
   training: z.object({

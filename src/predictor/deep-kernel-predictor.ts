@@ -70,7 +70,8 @@ export class DeepKernelPredictor implements Predictor {
     const engine = new DeepKernelEngine(this.tf, manifest.model.dims, { kernel: manifest.model.kernel, noise: manifest.model.noise, dropout: manifest.model.dropout, priorMean: manifest.model.priorMean, scoreScale: manifest.scaling.score }, new ExactGp(createLinalg()));
     const rows = new PipelineRows(encoder, manifest.model.dims, pool, metaFeatures);
     const initial = options.metaInit ? theta : engine.layout.initialise(new Random(options.seed ^ 0x6a09e667));
-    return new DeepKernelTaskPredictor(engine, rows, initial, manifest.scaling, options.seed);
+    const scaling = { ...manifest.scaling, calibration: manifest.calibration };
+    return new DeepKernelTaskPredictor(engine, rows, initial, scaling, options.seed);
   }
 }
 

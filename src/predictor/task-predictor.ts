@@ -12,6 +12,8 @@ const log = getLogger('predictor');
 export interface TaskScaling {
   readonly score: Standardizer;
   readonly logCost: Standardizer;
+  /** Multipliers of the predictive std for queries without / with an observed curve. */
+  readonly calibration: { readonly new: number; readonly continuing: number };
 }
 
 /**
@@ -97,10 +99,13 @@ export class DeepKernelTaskPredictor implements TaskPredictor {
       std.fill(Math.sqrt(hyper.outputscale + hyper.noise) * score.std);
       return { mean, std };
     }
-    const posterior = this.engine.posterior(this.theta, this.rows.batch(queries));
+    const batch = this.rows.batch(queries);
+    const posterior = this.engine.posterior(this.theta, batch);
+    const { calibration } = this.scaling;
     for (let j = 0; j < m; j++) {
+      const factor = batch.hasLast[j] !== 0 ? calibration.continuing : calibration.new;
       mean[j] = posterior.mean[j]! * score.std + score.mean;
-      std[j] = Math.sqrt(posterior.variance[j]! + posterior.noise[j]!) * score.std;
+      std[j] = Math.sqrt(posterior.variance[j]! + posterior.noise[j]!) * score.std * factor;
     }
     return { mean, std };
   }

@@ -11,8 +11,11 @@ import { miniMetaDataset } from '../helpers/predictor-fixture.ts';
 
 test('meta-training on the fixture lowers the validation error', async () => {
   const metaDataset = await miniMetaDataset();
-  const { checkpoint } = await metaTrain({ metaDataset, iterations: 300, seed: 1, learningRate: 3e-3, validateEvery: 25 });
+  const { checkpoint } = await metaTrain({ metaDataset, iterations: 300, seed: 1, learningRate: 3e-3, validateEvery: 25, calibrate: true });
   const { validation, bestValMse, bestIteration } = checkpoint.manifest.training;
+  const { calibration } = checkpoint.manifest;
+  for (const factor of [calibration.new, calibration.continuing]) assert.ok(factor >= 0.25 && factor <= 4);
+  assert.notDeepEqual(calibration, { new: 1, continuing: 1 }, 'calibrated on the validation episodes');
   const initial = validation[0]![1];
   assert.equal(validation[0]![0], 0);
   assert.ok(bestValMse !== null && bestValMse < 0.5 * initial, `best ${bestValMse} vs initial ${initial}`);

@@ -16,7 +16,7 @@ import { allFinite, DeepKernelEngine, type NoiseModel, type PriorMean } from '..
 import { fitStandardizer, IDENTITY, logSeconds, standardize } from '../scaling.ts';
 import { prepareTask, restrictTasks, samplePoints, type TaskData } from './training-data.ts';
 import { searchLikeSample } from './search-sample.ts';
-import { drawEpisodes, validationMse, type ValidationStyle } from './validation.ts';
+import { drawEpisodes, fitCalibration, validationMse, type ValidationStyle } from './validation.ts';
 
 /** Settings of a meta-training run (defaults: spec/method.md section 5). */
 export interface MetaTrainOptions {
@@ -44,6 +44,8 @@ export interface MetaTrainOptions {
   readonly validationStyle?: ValidationStyle;
   /** Training batches: 'random' points (the paper) or 'mixed': half random points, half search-like prefixes. */
   readonly batchSampling?: 'random' | 'mixed';
+  /** Scale the predictive std per query kind to fit the validation episodes (see fitCalibration); default false. */
+  readonly calibrate?: boolean;
   /** 'standardize' (default): GP targets standardized with the training scores' mean and std; 'none': raw. */
   readonly scoreScaling?: 'standardize' | 'none';
   readonly encoder?: EncoderOptions;
@@ -167,6 +169,7 @@ export async function metaTrain(options: MetaTrainOptions): Promise<MetaTrainRes
     options.onProgress?.({ iteration, iterations, loss, valMse: lastValMse, bestValMse });
   }
   if (episodes.length === 0) best = Float64Array.from(theta);
+  const calibration = options.calibrate === true && episodes.length > 0 ? fitCalibration(engine, best, episodes, scoreScale) : { new: 1, continuing: 1 };
   const hyper = engine.hyper(best);
   const checkpoint: PredictorCheckpoint = {
     encoder,
@@ -178,6 +181,7 @@ export async function metaTrain(options: MetaTrainOptions): Promise<MetaTrainRes
       tasks: { train, validation, excluded },
       model: { kernel: engineOptions.kernel, noise: engineOptions.noise, priorMean: engineOptions.priorMean, dropout: engineOptions.dropout, dims, layout: engine.layout.describe() },
       scaling: { score: scoreScale, logCost: costScale },
+      calibration,
       gp: { lengthscale: hyper.lengthscale, outputscale: hyper.outputscale, noise: hyper.noise, mean: hyper.mean },
       training: {
         iterations,

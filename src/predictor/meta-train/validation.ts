@@ -48,3 +48,33 @@ export function validationMse(engine: DeepKernelEngine, theta: Float64Array, epi
   }
   return total / count;
 }
+
+/** Multipliers of the predictive standard deviation, for queries without and with an observed curve. */
+export interface Calibration {
+  readonly new: number;
+  readonly continuing: number;
+}
+
+/**
+ * Post-hoc calibration of the predictive standard deviation (temperature scaling): for each kind of query,
+ * the factor s that maximizes the Gaussian likelihood of the validation queries, s² = mean((y − μ)² / σ²),
+ * bounded to [0.25, 4]. Kinds with fewer than 20 queries keep 1.
+ */
+export function fitCalibration(engine: DeepKernelEngine, theta: Float64Array, episodes: readonly Episode[], score: Standardizer): Calibration {
+  const sums = { new: 0, continuing: 0 };
+  const counts = { new: 0, continuing: 0 };
+  for (const { task, context, query } of episodes) {
+    engine.condition(theta, task.rows.batch(context.points), standardize(score, context.scores));
+    const batch = task.rows.batch(query.points);
+    const { mean, variance, noise } = engine.posterior(theta, batch);
+    for (let j = 0; j < mean.length; j++) {
+      const kind = batch.hasLast[j] !== 0 ? 'continuing' : 'new';
+      const y = (query.scores[j]! - score.mean) / score.std;
+      sums[kind] += (y - mean[j]!) ** 2 / (variance[j]! + noise[j]!);
+      counts[kind]++;
+    }
+  }
+  const factor = (kind: 'new' | 'continuing') =>
+    counts[kind] < 20 ? 1 : Math.min(4, Math.max(0.25, Math.sqrt(sums[kind] / counts[kind])));
+  return { new: factor('new'), continuing: factor('continuing') };
+}
