@@ -35,7 +35,7 @@ const stepsList = list(values.steps);
 const overrides: Record<string, unknown> = {};
 for (const item of values.option ?? []) {
   const [key, raw] = item.split('=') as [string, string];
-  overrides[key] = Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  overrides[key] = raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw;
 }
 
 const metrics = new Map<string, Metrics>();
