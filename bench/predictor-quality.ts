@@ -5,6 +5,7 @@ import type { MetaTask } from '../src/metadata/types.ts';
 import { predictorFromCheckpoint } from '../src/predictor/deep-kernel-predictor.ts';
 import { metaTrain, type MetaTrainOptions } from '../src/predictor/meta-train/meta-train.ts';
 import { runConfig } from '../src/predictor/meta-train/training-data.ts';
+import { DEFAULT_RECIPE, RECIPES, type RecipeName } from '../src/predictor/recipes.ts';
 import { Random } from '../src/util/random.ts';
 import { Averages, EpochMeanReference, Metrics, searchEpisode, spearman } from './predictor-episodes.ts';
 import { sharedMetadataset } from './predictor-shared.ts';
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     context: { type: 'string', default: '25,100,400' },
     steps: { type: 'string', default: '0,100' },
     episodes: { type: 'string', default: '2' },
+    recipe: { type: 'string', default: DEFAULT_RECIPE },
     option: { type: 'string', multiple: true, default: [] },
   },
 });
@@ -32,7 +34,9 @@ const folds = assignFolds(tasks, Number(values.folds));
 const evalFolds = values['eval-folds'] ? list(values['eval-folds']) : folds.map((_, i) => i);
 const contexts = list(values.context);
 const stepsList = list(values.steps);
-const overrides: Record<string, unknown> = {};
+const recipeName = (values.recipe ?? DEFAULT_RECIPE) as RecipeName;
+if (!(recipeName in RECIPES)) throw new Error(`--recipe: one of ${Object.keys(RECIPES).join(', ')}`);
+const overrides: Record<string, unknown> = { ...RECIPES[recipeName] };
 for (const item of values.option ?? []) {
   const [key, raw] = item.split('=') as [string, string];
   overrides[key] = raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw;
@@ -106,7 +110,7 @@ const rows = methods.map((m) => [
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-process.stdout.write(`Next-epoch score on held-out tasks: folds ${evalFolds.map((f) => f + 1).join(',')} of ${folds.length}, ${values.iterations} iterations, options ${JSON.stringify(overrides)}\n`);
+process.stdout.write(`Next-epoch score on held-out tasks: folds ${evalFolds.map((f) => f + 1).join(',')} of ${folds.length}, ${values.iterations} iterations, recipe ${recipeName}, options ${JSON.stringify(overrides)}\n`);
 process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`);
 for (const [key, c] of costError) process.stdout.write(`cost predictor ${key}: MSE of log seconds ${(c.se / c.n).toFixed(3)}\n`);
 process.stdout.write(`meta-training: ${trainSeconds.toFixed(0)} s in all\n`);

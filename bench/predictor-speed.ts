@@ -78,7 +78,8 @@ for (const n of values.sizes.split(',').map(Number)) {
   const work = Float64Array.from(theta);
   const adam = new Adam(work.length);
   const dropout = new Random(2);
-  engine.step(work, batch, y, cost, dropout);
+  // NOTE: warm-up (JIT, wasm memory growth) before timing.
+  for (let w = 0; w < 3; w++) adam.step(work, engine.step(work, batch, y, cost, dropout).grad, 1e-3);
   const step = time(repeats, () => adam.step(work, engine.step(work, batch, y, cost, dropout).grad, 1e-3));
   const queries = allocateBatch(dims, 400);
   queries.model.set(batch.model.subarray(0, Math.min(n, 400) * dims.modelDim));
@@ -102,7 +103,7 @@ process.stdout.write(`tfjs backend ${backend}, Float64 kernels ${linalg}, load a
 process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`);
 
 const dir = existsSync(join(sharedMetadataset(), 'curves.csv')) ? sharedMetadataset() : undefined;
-if (dir !== undefined) {
+if (dir !== undefined && Number(values.iterations) > 0) {
   const meta = await loadMetaDataset(dir);
   const iterations = Number(values.iterations);
   const c0 = process.cpuUsage();

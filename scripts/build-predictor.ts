@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadMetaDataset } from '../src/metadata/index.ts';
 import { saveCheckpoint } from '../src/predictor/checkpoint.ts';
 import { metaTrain } from '../src/predictor/meta-train/meta-train.ts';
+import { DEFAULT_RECIPE, RECIPES } from '../src/predictor/recipes.ts';
 import { projectRoot } from './project-root.ts';
 
 // Rebuilds the shipped predictor (npm run build:predictor): meta-trained on every task of the real
@@ -13,6 +14,8 @@ const shared = process.env.QUICKTUNE_SHARED ?? resolve(root, '..', 'shared');
 const metaDataset = await loadMetaDataset(join(shared, 'metadatasets', 'quicktune-extended'));
 let last = 0;
 const { checkpoint, seconds } = await metaTrain({
+  ...RECIPES[DEFAULT_RECIPE],
+  recipe: DEFAULT_RECIPE,
   metaDataset,
   iterations: Number(values.iterations),
   seed: Number(values.seed),

@@ -40,6 +40,8 @@ export const ManifestSchema = z.object({
   /** The GP hyperparameters in natural units, for people reading the manifest (the weights hold them too). */
   gp: z.object({ lengthscale: z.number(), outputscale: z.number(), noise: z.number(), mean: z.number() }),
   training: z.object({
+    /** The recipe's name (src/predictor/recipes.ts) or 'custom'. */
+    recipe: z.string(),
     iterations: z.number().int().nonnegative(),
     seed: z.number().int(),
     batchSize: z.number().int().positive(),

@@ -6,6 +6,7 @@ import type { MetaDataset } from '../metadata/types.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { loadDefaultPredictor, loadPredictor, predictorFromCheckpoint, type DeepKernelPredictor } from './deep-kernel-predictor.ts';
 import { metaTrain } from './meta-train/meta-train.ts';
+import { DEFAULT_RECIPE, RECIPES, type RecipeName } from './recipes.ts';
 
 /**
  * Loads a checkpoint (or the shipped one) for searches on `tasks` of `metaDataset`. A predictor that was
@@ -35,6 +36,7 @@ export async function loadPredictorFor(
 export interface FoldTrainingSettings {
   readonly iterations?: number;
   readonly seed: number;
+  readonly recipe?: RecipeName;
 }
 
 /**
@@ -44,9 +46,10 @@ export interface FoldTrainingSettings {
  */
 export function foldTrainer(metaDataset: MetaDataset, outDir: string | undefined, settings: FoldTrainingSettings) {
   const iterations = settings.iterations ?? 10_000;
+  const recipe = settings.recipe ?? DEFAULT_RECIPE;
   const dirOf = (fold: number) => (outDir === undefined ? undefined : join(outDir, 'predictors', `fold-${fold + 1}`));
   return {
-    recipe: `deep-kernel GP v1, ${iterations} iterations, seed ${settings.seed}`,
+    recipe: `deep-kernel GP v1, recipe ${recipe}, ${iterations} iterations, seed ${settings.seed}`,
     async load(fold: number, exclude: readonly string[]): Promise<DeepKernelPredictor | undefined> {
       const dir = dirOf(fold);
       if (dir === undefined || !existsSync(join(dir, 'manifest.json'))) return undefined;
@@ -55,12 +58,13 @@ export function foldTrainer(metaDataset: MetaDataset, outDir: string | undefined
       const same =
         m.metaDataset.contentHash === metaDataset.contentHash &&
         m.training.iterations === iterations &&
+        m.training.recipe === recipe &&
         m.training.seed === settings.seed &&
         [...m.tasks.excluded].sort().join('\n') === [...exclude].sort().join('\n');
       return same ? predictorFromCheckpoint(checkpoint, dir) : undefined;
     },
     async train(fold: number, exclude: readonly string[]): Promise<DeepKernelPredictor> {
-      const { checkpoint } = await metaTrain({ metaDataset, exclude, iterations, seed: settings.seed });
+      const { checkpoint } = await metaTrain({ ...RECIPES[recipe], recipe, metaDataset, exclude, iterations, seed: settings.seed });
       const dir = dirOf(fold);
       if (dir !== undefined) await saveCheckpoint(dir, checkpoint);
       return predictorFromCheckpoint(checkpoint, dir ?? `fold ${fold + 1}`);

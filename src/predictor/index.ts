@@ -3,3 +3,4 @@ export { DEFAULT_PREDICTOR_DIR, DeepKernelPredictor, loadDefaultPredictor, loadP
 export { loadCheckpoint, saveCheckpoint, type PredictorCheckpoint, type PredictorManifest } from './checkpoint.ts';
 export { metaTrain, type MetaTrainOptions, type MetaTrainProgress, type MetaTrainResult } from './meta-train/meta-train.ts';
 export { foldTrainer, loadPredictorFor } from './fold-training.ts';
+export { DEFAULT_RECIPE, RECIPES, type Recipe, type RecipeName } from './recipes.ts';

@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.ts';
 import { loadMetaDataset } from '../../metadata/index.ts';
 import { saveCheckpoint } from '../../predictor/checkpoint.ts';
 import { metaTrain } from '../../predictor/meta-train/meta-train.ts';
+import { DEFAULT_RECIPE, RECIPES } from '../../predictor/recipes.ts';
 import { parseIntegerFlag, parseList } from '../../util/parse-number.ts';
 import type { CommandHandler } from '../context.ts';
 import { ProgressLine } from '../progress.ts';
@@ -33,6 +34,8 @@ const metaTrainCommand: CommandHandler = async (options, context) => {
   let result: Awaited<ReturnType<typeof metaTrain>>;
   try {
     result = await metaTrain({
+      ...RECIPES[DEFAULT_RECIPE],
+      recipe: DEFAULT_RECIPE,
       metaDataset,
       exclude,
       iterations,

@@ -49,6 +49,8 @@ export interface MetaTrainOptions {
   /** 'standardize' (default): GP targets standardized with the training scores' mean and std; 'none': raw. */
   readonly scoreScaling?: 'standardize' | 'none';
   readonly encoder?: EncoderOptions;
+  /** A name for these settings, stored in the checkpoint (see recipes.ts); default 'custom'. */
+  readonly recipe?: string;
   /** Called after every iteration (cheap) with the latest validation result. */
   readonly onProgress?: (progress: MetaTrainProgress) => void;
 }
@@ -184,6 +186,7 @@ export async function metaTrain(options: MetaTrainOptions): Promise<MetaTrainRes
       calibration,
       gp: { lengthscale: hyper.lengthscale, outputscale: hyper.outputscale, noise: hyper.noise, mean: hyper.mean },
       training: {
+        recipe: options.recipe ?? 'custom',
         iterations,
         seed,
         batchSize,
