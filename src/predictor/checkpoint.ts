@@ -38,7 +38,7 @@ export const ManifestSchema = z.object({
   /** Multipliers of the predictive std for queries without / with an observed curve (1: uncalibrated). */
   calibration: z.object({ new: z.number().positive(), continuing: z.number().positive() }),
   /** The GP hyperparameters in natural units, for people reading the manifest (the weights hold them too). */
-  gp: z.object({ lengthscale: z.number(), outputscale: z.number(), noise: z.number(), mean: z.number() }),
+  gp: z.object({ lengthscale: z.number(), outputscale: z.number(), noise: z.number(), noiseNew: z.number().optional(), mean: z.number() }),
   training: z.object({
     /** The recipe's name (src/predictor/recipes.ts) or 'custom'. */
     recipe: z.string(),

@@ -12,7 +12,7 @@ import { Random } from '../../util/random.ts';
 import { weightsEntry, type PredictorCheckpoint } from '../checkpoint.ts';
 import { inputDims } from '../inputs.ts';
 import { Adam, cosineDecay } from '../network/adam.ts';
-import { allFinite, DeepKernelEngine, type NoiseModel, type PriorMean } from '../network/engine.ts';
+import { allFinite, DeepKernelEngine, NOISE_FLOOR, type NoiseModel, type PriorMean } from '../network/engine.ts';
 import { fitStandardizer, IDENTITY, logSeconds, standardize } from '../scaling.ts';
 import { prepareTask, restrictTasks, samplePoints, type TaskData } from './training-data.ts';
 import { searchLikeSample } from './search-sample.ts';
@@ -184,7 +184,13 @@ export async function metaTrain(options: MetaTrainOptions): Promise<MetaTrainRes
       model: { kernel: engineOptions.kernel, noise: engineOptions.noise, priorMean: engineOptions.priorMean, dropout: engineOptions.dropout, dims, layout: engine.layout.describe() },
       scaling: { score: scoreScale, logCost: costScale },
       calibration,
-      gp: { lengthscale: hyper.lengthscale, outputscale: hyper.outputscale, noise: hyper.noise, mean: hyper.mean },
+      gp: {
+        lengthscale: hyper.lengthscale,
+        outputscale: hyper.outputscale,
+        noise: hyper.noise,
+        ...(engineOptions.noise === 'split' ? { noiseNew: NOISE_FLOOR + Math.log1p(Math.exp(engine.layout.scalar(best, 'gp.noiseNew'))) } : {}),
+        mean: hyper.mean,
+      },
       training: {
         recipe: options.recipe ?? 'custom',
         iterations,
