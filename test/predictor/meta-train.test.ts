@@ -53,3 +53,12 @@ test('excluding an unknown task is an input error', async () => {
   const metaDataset = await miniMetaDataset();
   await assert.rejects(metaTrain({ metaDataset, iterations: 1, exclude: ['nope'] }), (error: unknown) => error instanceof InputError && /nope/.test(error.message));
 });
+
+test('a tiny meta-dataset (two runs per task, four epochs) meta-trains with search-like validation', async () => {
+  const { loadMetaDataset } = await import('../../src/metadata/index.ts');
+  const { fixturePath } = await import('../helpers/paths.ts');
+  const metaDataset = await loadMetaDataset(fixturePath('metadata', 'valid'));
+  const { checkpoint } = await metaTrain({ metaDataset, iterations: 10, seed: 0, validateEvery: 5, validationStyle: 'search', calibrate: true, priorMean: 'learned+last-observed' });
+  assert.ok(checkpoint.theta.every(Number.isFinite));
+  assert.equal(checkpoint.manifest.metaDataset.maxEpochs, 4);
+});

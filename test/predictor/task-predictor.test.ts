@@ -36,6 +36,10 @@ test('fit, predict and predictCost stay finite, leak no tensors and are determin
     tp.dispose();
   }
   assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+  const empty = predictor.forTask(pool, task.metaFeatures, { seed: 9, metaInit: true });
+  await empty.fit(observed.slice(0, 3), { steps: 1, learningRate: 1e-3, restart: true });
+  assert.deepEqual(await empty.predict([]), { mean: new Float64Array(0), std: new Float64Array(0) });
+  assert.deepEqual(await empty.predictCost([]), new Float64Array(0));
   assert.deepEqual(results[1], results[0]);
   const [r] = results;
   assert.equal(r!.report.failed, false);

@@ -22,11 +22,13 @@ export type ValidationStyle = (typeof VALIDATION_STYLES)[number];
  */
 export function drawEpisodes(tasks: readonly TaskData[], count: number, size: number, rng: Random, style: ValidationStyle = 'random'): Episode[] {
   if (tasks.length === 0) return [];
-  return Array.from({ length: count }, (_, i) => {
+  const episodes = Array.from({ length: count }, (_, i) => {
     const task = tasks[i % tasks.length]!;
     if (style === 'search') return { task, ...searchLikeSample(task.runs, 4 * size, size, rng) };
     return { task, context: samplePoints(task, size, rng), query: samplePoints(task, size, rng) };
   });
+  // NOTE: a tiny task can leave nothing to query (every run observed to its end).
+  return episodes.filter((e) => e.context.points.length > 0 && e.query.points.length > 0);
 }
 
 /**

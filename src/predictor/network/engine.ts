@@ -209,12 +209,14 @@ export class DeepKernelEngine {
   /** Embeddings of the batch in evaluation mode (no dropout): n × 32 float32. */
   embed(theta: Float64Array, batch: Batch): Float32Array {
     const tf = this.tf;
+    if (batch.n === 0) return new Float32Array(0);
     return read(tf.tidy(() => performanceForward(tf, this.layers, this.dims, this.params(theta, true), this.inputs(batch, null)).z));
   }
 
   /** Predicted standardized log seconds of each point. */
   costs(theta: Float64Array, batch: Batch): Float32Array {
     const tf = this.tf;
+    if (batch.n === 0) return new Float32Array(0);
     return read(tf.tidy(() => costForward(tf, this.layers, this.params(theta, false), this.inputs(batch, null)).out));
   }
 
