@@ -76,6 +76,15 @@ export class DeepKernelTaskPredictor implements TaskPredictor {
       log.debug({ n, steps }, 'fit failed; weights restored');
       this.theta = before;
     }
+    const costOnly = Math.max(0, (options.costSteps ?? options.steps) - steps);
+    if (!failed && costOnly > 0) {
+      const costAdam = new Adam(this.theta.length);
+      for (let k = 0; k < costOnly; k++) {
+        const result = this.engine.costStep(this.theta, batch, logCost);
+        if (!allFinite(result.grad)) break;
+        costAdam.step(this.theta, result.grad, options.learningRate);
+      }
+    }
     const conditionedLoss = this.condition(batch, y);
     if (conditionedLoss === null && !failed) {
       // NOTE: the trained weights give a covariance that cannot be factored: fall back to the previous ones.

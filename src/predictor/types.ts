@@ -30,6 +30,12 @@ export interface FitOptions {
   readonly learningRate: number;
   /** Start from the meta-trained (or, without meta-init, freshly initialised) weights, or continue. */
   readonly restart: boolean;
+  /**
+   * Adam steps of the cost predictor alone (cheap: no GP) when it should train longer than `steps`, e.g.
+   * `steps: 0, costSteps: 50` keeps the meta-trained score model and still adapts the cost model to the
+   * observed seconds. Default: `steps` (both models take the same joint steps).
+   */
+  readonly costSteps?: number;
 }
 
 export interface FitReport {

@@ -88,3 +88,19 @@ test('without meta-initialisation the task predictor starts from seeded fresh we
   assert.deepEqual(await predict(false, 1), await predict(false, 1));
   assert.notDeepEqual(await predict(false, 1), await predict(false, 2));
 });
+
+test('costSteps trains the cost model alone: scores stay, predicted seconds move toward the observed ones', async () => {
+  const { predictor, task, runs, observed } = await setup();
+  const pool = runs.map(runConfig);
+  const queries = observed.slice(0, 20);
+  const run = async (costSteps: number | undefined) => {
+    const tp = predictor.forTask(pool, task.metaFeatures, { seed: 3, metaInit: true });
+    await tp.fit(observed, { steps: 0, learningRate: 1e-2, restart: true, ...(costSteps === undefined ? {} : { costSteps }) });
+    return { scores: await tp.predict(queries), seconds: await tp.predictCost(queries) };
+  };
+  const plain = await run(undefined);
+  const trained = await run(40);
+  assert.deepEqual(trained.scores, plain.scores);
+  const error = (s: Float64Array) => queries.reduce((acc, q, i) => acc + (Math.log(s[i]!) - Math.log(q.seconds)) ** 2, 0);
+  assert.ok(error(trained.seconds) < error(plain.seconds), `${error(trained.seconds)} < ${error(plain.seconds)}`);
+});

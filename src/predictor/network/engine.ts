@@ -180,6 +180,23 @@ export class DeepKernelEngine {
     return { gpLoss: r.value, costLoss, jitter: r.jitter, grad };
   }
 
+  /** The cost MSE alone and its gradient (zero outside the cost MLP's parameters): no GP, no feature extractor. */
+  costStep(theta: Float64Array, batch: Batch, logCost: ArrayLike<number>): { loss: number; grad: Float64Array } {
+    const tf = this.tf;
+    const n = batch.n;
+    const grad = new Float64Array(this.layout.size);
+    let loss = 0;
+    tf.tidy(() => {
+      const x = this.inputs(batch, null);
+      const cost = this.params(theta, false);
+      const { out, cache } = costForward(tf, this.layers, cost, x);
+      const residual = tf.sub(out, tf.tensor2d(Float32Array.from(logCost), [n, 1]));
+      loss = tf.mean(tf.square(residual)).dataSync()[0]!;
+      this.collect(grad, costBackward(this.layers, cost, cache, tf.mul(residual, tf.scalar(2 / n)) as Tensor2D));
+    });
+    return { loss, grad };
+  }
+
   /** Conditions the GP on (batch, standardized y) in evaluation mode; NLL/n. Throws FactorizationError. */
   condition(theta: Float64Array, batch: Batch, y: ArrayLike<number>): number {
     const z = this.embed(theta, batch);
