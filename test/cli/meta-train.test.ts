@@ -44,3 +44,19 @@ test('meta-train refuses an unknown --exclude task and a bad --iterations with e
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--iterations: 'many' is not an integer/);
 });
+
+test('a search refuses, with exit 2 and the problems listed, a predictor whose encoding does not fit its space', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'qt-cli-mt-'));
+  try {
+    // The tiny benchmark meta-dataset has only lr and batch_size: the mini one also has opt.
+    const out = join(dir, 'tiny-predictor');
+    const trained = await runCli(['meta-train', '--metadataset', fixturePath('benchmark', 'tiny'), '--out', out, '--iterations', '5']);
+    assert.equal(trained.code, 0, trained.stderr);
+    const search = await runCli(['search', '--metadataset', MINI, '--task', 't_small', '--predictor', out, '--max-steps', '3']);
+    assert.equal(search.code, 2, search.stderr);
+    assert.match(search.stderr, /cannot encode this search space/);
+    assert.match(search.stderr, /parameter 'opt' is not in the predictor's encoding/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
