@@ -1,5 +1,7 @@
 import type { Random } from '../../util/random.ts';
+import { concatBatches } from '../network/batch.ts';
 import type { DeepKernelEngine } from '../network/engine.ts';
+import { EMBEDDING_DIM } from '../network/performance-net.ts';
 import { standardize, type Standardizer } from '../scaling.ts';
 import { searchLikeSample } from './search-sample.ts';
 import { samplePoints, type Sample, type TaskData } from './training-data.ts';
@@ -31,6 +33,16 @@ export function drawEpisodes(tasks: readonly TaskData[], count: number, size: nu
   return episodes.filter((e) => e.context.points.length > 0 && e.query.points.length > 0);
 }
 
+/** Conditions on the context and predicts the queries, with one forward pass of the network for both. */
+function episodePosterior(engine: DeepKernelEngine, theta: Float64Array, task: TaskData, context: Sample, query: Sample, score: Standardizer) {
+  const c = task.rows.batch(context.points);
+  const q = task.rows.batch(query.points);
+  const z = engine.embed(theta, concatBatches(engine.dims, c, q));
+  const split = c.n * EMBEDDING_DIM;
+  engine.condition(theta, c, standardize(score, context.scores), z.subarray(0, split));
+  return engine.posterior(theta, q, z.subarray(split));
+}
+
 /**
  * Mean squared error of the GP's predictive mean on the query points, in score units, averaged over the
  * episodes; no weights change.
@@ -40,8 +52,7 @@ export function validationMse(engine: DeepKernelEngine, theta: Float64Array, epi
   let total = 0;
   let count = 0;
   for (const { task, context, query } of episodes) {
-    engine.condition(theta, task.rows.batch(context.points), standardize(score, context.scores));
-    const { mean } = engine.posterior(theta, task.rows.batch(query.points));
+    const { mean } = episodePosterior(engine, theta, task, context, query, score);
     for (let j = 0; j < mean.length; j++) {
       const predicted = mean[j]! * score.std + score.mean;
       total += (predicted - query.scores[j]!) ** 2;
@@ -66,9 +77,8 @@ export function fitCalibration(engine: DeepKernelEngine, theta: Float64Array, ep
   const sums = { new: 0, continuing: 0 };
   const counts = { new: 0, continuing: 0 };
   for (const { task, context, query } of episodes) {
-    engine.condition(theta, task.rows.batch(context.points), standardize(score, context.scores));
     const batch = task.rows.batch(query.points);
-    const { mean, variance, noise } = engine.posterior(theta, batch);
+    const { mean, variance, noise } = episodePosterior(engine, theta, task, context, query, score);
     for (let j = 0; j < mean.length; j++) {
       const kind = batch.hasLast[j] !== 0 ? 'continuing' : 'new';
       const y = (query.scores[j]! - score.mean) / score.std;

@@ -61,3 +61,13 @@ export function curveColumns(batch: Batch, maxEpochs: number): Float32Array {
   }
   return cols;
 }
+
+/** The rows of `a` followed by the rows of `b` (one forward pass for both). */
+export function concatBatches(dims: InputDims, a: Batch, b: Batch): Batch {
+  const out = allocateBatch(dims, a.n + b.n);
+  for (const key of ['model', 'hp', 'meta', 'budget', 'curve', 'last', 'hasLast'] as const) {
+    out[key].set(a[key]);
+    out[key].set(b[key], a[key].length);
+  }
+  return out;
+}

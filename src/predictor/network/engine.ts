@@ -197,17 +197,20 @@ export class DeepKernelEngine {
     return { loss, grad };
   }
 
-  /** Conditions the GP on (batch, standardized y) in evaluation mode; NLL/n. Throws FactorizationError. */
-  condition(theta: Float64Array, batch: Batch, y: ArrayLike<number>): number {
-    const z = this.embed(theta, batch);
+  /**
+   * Conditions the GP on (batch, standardized y) in evaluation mode; NLL/n. Throws FactorizationError.
+   * `embedding`: the batch's embedding when the caller already has it (see embed).
+   */
+  condition(theta: Float64Array, batch: Batch, y: ArrayLike<number>, embedding?: ArrayLike<number>): number {
+    const z = embedding ?? this.embed(theta, batch);
     const offsets = this.prior.offsets(theta, batch, z);
     const target = Float64Array.from(y, (v, i) => v - offsets[i]!);
     return this.gp.factor(z, batch.n, EMBEDDING_DIM, target, this.hyper(theta), this.pointNoise(theta, batch)).nll;
   }
 
   /** The posterior at a batch given the last {@link DeepKernelEngine.condition}, in standardized units. */
-  posterior(theta: Float64Array, batch: Batch): EnginePosterior {
-    const z = this.embed(theta, batch);
+  posterior(theta: Float64Array, batch: Batch, embedding?: ArrayLike<number>): EnginePosterior {
+    const z = embedding ?? this.embed(theta, batch);
     const posterior: Posterior = this.gp.posterior(z, batch.n);
     const offsets = this.prior.offsets(theta, batch, z);
     for (let j = 0; j < batch.n; j++) posterior.mean[j] = posterior.mean[j]! + offsets[j]!;
