@@ -67,11 +67,17 @@ export class DeepKernelPredictor implements Predictor {
       this.warned.add('metaFeatures');
       log.warn({ given: Object.keys(metaFeatures) }, 'some dataset meta-features are unknown; they are encoded as missing');
     }
-    const engine = new DeepKernelEngine(this.tf, manifest.model.dims, { kernel: manifest.model.kernel, noise: manifest.model.noise, dropout: manifest.model.dropout, priorMean: manifest.model.priorMean, scoreScale: manifest.scaling.score }, new ExactGp(createLinalg()));
-    const rows = new PipelineRows(encoder, manifest.model.dims, pool, metaFeatures);
+    const { model } = manifest;
+    // NOTE: without meta-initialisation (ablation −M, DyHPO) nothing meta-learned may remain: the paper's model
+    // (constant prior mean, one noise) from a seeded fresh initialisation, uncalibrated.
+    const engineOptions = options.metaInit
+      ? { kernel: model.kernel, noise: model.noise, dropout: model.dropout, priorMean: model.priorMean, scoreScale: manifest.scaling.score }
+      : { kernel: model.kernel, noise: 'shared' as const, dropout: model.dropout, priorMean: 'constant' as const, scoreScale: manifest.scaling.score };
+    const engine = new DeepKernelEngine(this.tf, model.dims, engineOptions, new ExactGp(createLinalg()));
+    const rows = new PipelineRows(encoder, model.dims, pool, metaFeatures);
     const initial = options.metaInit ? theta : engine.layout.initialise(new Random(options.seed ^ 0x6a09e667));
-    const scaling = { ...manifest.scaling, calibration: manifest.calibration };
-    return new DeepKernelTaskPredictor(engine, rows, initial, scaling, options.seed);
+    const calibration = options.metaInit ? manifest.calibration : { new: 1, continuing: 1 };
+    return new DeepKernelTaskPredictor(engine, rows, initial, { ...manifest.scaling, calibration }, options.seed);
   }
 }
 
