@@ -1,23 +1,37 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** The AssemblyScript source of the GP's Float64 kernels, relative to the repository root. */
-export const LINALG_SOURCE = join('src', 'numerics', 'assembly', 'linalg.ts');
+/** The AssemblyScript sources of the GP's Float64 kernels (entry: linalg.ts), relative to the repository root. */
+export const LINALG_SOURCE_DIR = join('src', 'numerics', 'assembly');
+export const LINALG_SOURCE = join(LINALG_SOURCE_DIR, 'linalg.ts');
 /** The generated TypeScript module that embeds the compiled .wasm as base64. */
 export const LINALG_BINARY_MODULE = join('src', 'numerics', 'linalg-wasm-binary.ts');
 
 /** asc flags of spec/numerics.md: -O3, no runtime assertions, SIMD, the stub runtime (no GC). */
-const ASC_OPTIONS = { optimizeLevel: 3, shrinkLevel: 0, noAssert: true, enable: ['simd'], runtime: 'stub' } as const;
+const ASC_FLAGS = ['-O3', '--noAssert', '--enable', 'simd', '--runtime', 'stub'];
 
-/** Compiles the AssemblyScript kernels (assemblyscript is a devDependency, used offline). */
+/**
+ * Compiles the AssemblyScript kernels (assemblyscript is a devDependency, used offline). Only linalg.ts is an
+ * entry: the other files are modules it imports, so their helpers are not exported from the wasm module.
+ */
 export async function compileLinalgWasm(root: string): Promise<Uint8Array> {
-  const source = await readFile(join(root, LINALG_SOURCE), 'utf8');
+  const dir = join(root, LINALG_SOURCE_DIR);
+  const sources = new Map<string, string>();
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.ts'))) sources.set(file, await readFile(join(dir, file), 'utf8'));
   const { default: asc } = await import('assemblyscript/asc');
-  const result = await asc.compileString({ 'linalg.ts': source }, { ...ASC_OPTIONS, enable: [...ASC_OPTIONS.enable] });
-  if (result.error || !result.binary) {
-    throw new Error(`asc failed on ${LINALG_SOURCE}: ${result.error?.message ?? ''}\n${result.stderr.toString()}`);
-  }
-  return result.binary;
+  let binary: Uint8Array | undefined;
+  const errors: string[] = [];
+  const result = await asc.main(['linalg.ts', ...ASC_FLAGS, '--outFile', 'linalg.wasm'], {
+    readFile: (name) => sources.get(name.replace(/^\.\//, '')) ?? null,
+    writeFile: (name, contents) => {
+      if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents;
+    },
+    listFiles: () => [...sources.keys()],
+    stderr: { write: (text: string | Uint8Array) => errors.push(String(text)) } as never,
+    stdout: { write: () => undefined } as never,
+  });
+  if (result.error || !binary) throw new Error(`asc failed on ${LINALG_SOURCE}: ${result.error?.message ?? ''}\n${errors.join('')}`);
+  return binary;
 }
 
 /** The text of the generated module for a compiled binary. */
