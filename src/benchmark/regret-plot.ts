@@ -54,10 +54,14 @@ export function renderRegretPlot(runs: readonly RunResult[], methods: readonly s
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
     `<text x="${MARGIN.left + plotW / 2}" y="20" text-anchor="middle" font-size="14">Mean normalized regret over simulated time</text>`,
   ];
-  for (let e = Math.ceil(y0); e <= y1; e++) {
-    const y = py(10 ** e).toFixed(1);
-    out.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${y}" y2="${y}" stroke="#ddd"/>`);
-    out.push(`<text x="${MARGIN.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${e === 0 ? '1' : `1e${e}`}</text>`);
+  for (let e = Math.floor(y0); e <= y1; e++) {
+    for (const m of [1, 2, 5]) {
+      const value = m * 10 ** e;
+      if (value > 1 || Math.log10(value) < y0 - 1e-9) continue;
+      const y = py(value).toFixed(1);
+      out.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${y}" y2="${y}" stroke="${m === 1 ? '#ccc' : '#eee'}"/>`);
+      out.push(`<text x="${MARGIN.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${Number(value.toPrecision(1))}</text>`);
+    }
   }
   for (const tick of [60, 300, 900, 3600, 4 * 3600, 16 * 3600, 64 * 3600]) {
     if (tick < (xs[0] ?? 0) || tick > maxSeconds * 1.001) continue;
