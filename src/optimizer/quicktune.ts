@@ -20,6 +20,12 @@ export interface QuickTuneSettings {
   readonly grayBox: boolean;
   readonly refit: RefitSettings;
   readonly trainingSet: TrainingSetSettings;
+  /**
+   * The score a candidate at epoch t must beat: 'per-epoch' = the best observed at epoch t among pipelines that
+   * reached it, else the best overall (spec/method.md section 8, DyHPO); 'global' = the best observed at any
+   * epoch (the incumbent that regret measures).
+   */
+  readonly incumbent: 'per-epoch' | 'global';
 }
 
 const log = getLogger('optimizer');
@@ -58,8 +64,7 @@ export class QuickTuneOptimizer implements Optimizer {
   }
 
   describe(): Readonly<Record<string, unknown>> {
-    const { metaInit, costAware, grayBox, refit, trainingSet } = this.settings;
-    return { method: this.name, seed: this.seed, metaInit, costAware, grayBox, refit, trainingSet };
+    return { method: this.name, seed: this.seed, ...this.settings };
   }
 
   async ask(): Promise<Suggestion | null> {
@@ -83,7 +88,7 @@ export class QuickTuneOptimizer implements Optimizer {
     this.state.observe(record);
     this.records.push(record);
     if (record.status === 'ok') {
-      this.schedule.observed(this.state.bestScore > before);
+      this.schedule.observed(this.state.bestScore > before, record.seconds);
       this.dirty = true;
     }
   }
@@ -103,7 +108,7 @@ export class QuickTuneOptimizer implements Optimizer {
 
   private async refit(): Promise<void> {
     const points = selectTrainingSet(this.records, this.state, this.settings.trainingSet);
-    const options = this.schedule.next();
+    const options = this.schedule.next(points.length);
     const report = await this.predictor.fit(points, options);
     if (report.failed) {
       log.warn({ method: this.name, n: points.length, loss: report.loss }, 'predictor fit failed; restarting next time');
@@ -134,7 +139,7 @@ export class QuickTuneOptimizer implements Optimizer {
     }
     const scores = new Float64Array(queries.length);
     queries.forEach((q, j) => {
-      const atEpoch = state.bestAtEpoch(q.epoch);
+      const atEpoch = this.settings.incumbent === 'per-epoch' ? state.bestAtEpoch(q.epoch) : Number.NaN;
       const incumbent = Number.isFinite(atEpoch) ? atEpoch : state.bestScore;
       const logEi = logExpectedImprovement(mean[j] ?? 0, std[j] ?? 0, incumbent);
       scores[j] = logEi - (logCost?.[j] ?? 0);

@@ -28,6 +28,7 @@ export const QUICKTUNE_DEFAULTS: QuickTuneSettings = {
   grayBox: true,
   refit: PAPER_REFIT,
   trainingSet: { maxPoints: 500 },
+  incumbent: 'per-epoch',
 };
 
 function quickTune(name: string, description: string, switches: Partial<QuickTuneSettings>): MethodDefinition {

@@ -133,3 +133,19 @@ test('without gray-box steps a chosen pipeline is trained to its end, chosen by 
   assert.deepEqual(steps, ['p1@1', 'p1@2', 'p1@3']);
   assert.ok((task.queries[0] ?? []).every((q) => q.epoch === 10 && q.curve.length === 0));
 });
+
+test('with the global incumbent a candidate is compared with the best score seen at any epoch', async () => {
+  const belief = [
+    { mean: 0, std: 0.01, cost: 1 },
+    { mean: 0.5, std: 0.02, cost: 1 },
+    { mean: 0, std: 0.01, cost: 1 },
+    { mean: 0.85, std: 0.02, cost: 1 },
+  ];
+  const { optimizer } = setup(belief, { incumbent: 'global' });
+  await optimizer.tell(ok('p0', 1, 0.9, true));
+  await optimizer.tell(ok('p1', 1, 0.3));
+  await optimizer.tell(ok('p2', 1, 0.35));
+  await optimizer.tell(ok('p2', 2, 0.4, true));
+  // NOTE: against 0.9 both are far below, but p3 (0.85) is much closer than p1 (0.5).
+  assert.deepEqual(await optimizer.ask(), { configId: 'p3', epoch: 1 });
+});
