@@ -16,6 +16,8 @@ export interface QuickTuneSettings {
   readonly metaInit: boolean;
   /** C: divide the expected improvement by the predicted cost of the step. */
   readonly costAware: boolean;
+  /** With C: the acquisition is EI / cost^costExponent (1 = the paper's EI per second). */
+  readonly costExponent: number;
   /** G: gray-box one-epoch steps; false trains a chosen pipeline to its end at once. */
   readonly grayBox: boolean;
   readonly refit: RefitSettings;
@@ -23,9 +25,10 @@ export interface QuickTuneSettings {
   /**
    * The score a candidate at epoch t must beat: 'per-epoch' = the best observed at epoch t among pipelines that
    * reached it, else the best overall (spec/method.md section 8, DyHPO); 'global' = the best observed at any
-   * epoch (the incumbent that regret measures).
+   * epoch (the incumbent that regret measures); 'top-third' = at epoch t, the ⌈n_t/3⌉-th best of the n_t
+   * scores observed there (ASHA's promotion threshold), else the best overall.
    */
-  readonly incumbent: 'per-epoch' | 'global';
+  readonly incumbent: 'per-epoch' | 'global' | 'top-third';
 }
 
 const log = getLogger('optimizer');
@@ -117,6 +120,24 @@ export class QuickTuneOptimizer implements Optimizer {
     this.dirty = false;
   }
 
+  /** The score a candidate at `epoch` must beat (see {@link QuickTuneSettings.incumbent}). */
+  private incumbentAt(epoch: number): number {
+    const state = this.state;
+    switch (this.settings.incumbent) {
+      case 'global':
+        return state.bestScore;
+      case 'per-epoch': {
+        const atEpoch = state.bestAtEpoch(epoch);
+        return Number.isFinite(atEpoch) ? atEpoch : state.bestScore;
+      }
+      case 'top-third': {
+        const scores = [...state.scoresAtEpoch(epoch)].sort((a, b) => b - a);
+        if (scores.length === 0) return state.bestScore;
+        return scores[Math.ceil(scores.length / 3) - 1] ?? state.bestScore;
+      }
+    }
+  }
+
   /** The candidate with the largest (cost-aware) log expected improvement. */
   private async acquire(candidates: readonly number[]): Promise<number> {
     const state = this.state;
@@ -135,12 +156,16 @@ export class QuickTuneOptimizer implements Optimizer {
     if (this.settings.costAware) {
       const costQueries = blackBox ? queries.map((q) => ({ ...q, epoch: 1 })) : queries;
       const cost = await this.predictor.predictCost(costQueries);
-      logCost = cost.map((c) => Math.log(Math.max(c, 1e-6) * (blackBox ? T : 1)));
+      logCost = cost.map((c) => this.settings.costExponent * Math.log(Math.max(c, 1e-6) * (blackBox ? T : 1)));
     }
     const scores = new Float64Array(queries.length);
+    const thresholds = new Map<number, number>();
     queries.forEach((q, j) => {
-      const atEpoch = this.settings.incumbent === 'per-epoch' ? state.bestAtEpoch(q.epoch) : Number.NaN;
-      const incumbent = Number.isFinite(atEpoch) ? atEpoch : state.bestScore;
+      let incumbent = thresholds.get(q.epoch);
+      if (incumbent === undefined) {
+        incumbent = this.incumbentAt(q.epoch);
+        thresholds.set(q.epoch, incumbent);
+      }
       const logEi = logExpectedImprovement(mean[j] ?? 0, std[j] ?? 0, incumbent);
       scores[j] = logEi - (logCost?.[j] ?? 0);
     });

@@ -25,6 +25,7 @@ export interface MethodDefinition {
 export const QUICKTUNE_DEFAULTS: QuickTuneSettings = {
   metaInit: true,
   costAware: true,
+  costExponent: 1,
   grayBox: true,
   refit: PAPER_REFIT,
   trainingSet: { maxPoints: 500 },
