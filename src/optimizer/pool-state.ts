@@ -13,7 +13,6 @@ export class PoolState {
   private readonly curves: number[][];
   private readonly finals: Uint8Array;
   private readonly bestAt: Float64Array;
-  private readonly scoresAt: number[][];
   private best = -Infinity;
   private bestPipeline = -1;
   private bestEpoch = 0;
@@ -27,7 +26,6 @@ export class PoolState {
     this.curves = ids.map(() => []);
     this.finals = new Uint8Array(ids.length);
     this.bestAt = new Float64Array(maxEpochs + 1).fill(-Infinity);
-    this.scoresAt = Array.from({ length: maxEpochs + 1 }, () => []);
   }
 
   get size(): number {
@@ -76,11 +74,6 @@ export class PoolState {
     return this.bestAt[epoch] ?? -Infinity;
   }
 
-  /** Observed scores at exactly epoch `epoch`, one per pipeline that reached it, in observation order. */
-  scoresAtEpoch(epoch: number): readonly number[] {
-    return this.scoresAt[epoch] ?? [];
-  }
-
   /** Successful observations so far. */
   get observations(): number {
     return this.observedCount;
@@ -112,7 +105,6 @@ export class PoolState {
     this.observedCount++;
     if (record.final || record.epoch >= this.maxEpochs) this.finals[i] = 1;
     if (record.score > (this.bestAt[record.epoch] ?? -Infinity)) this.bestAt[record.epoch] = record.score;
-    this.scoresAt[record.epoch]?.push(record.score);
     if (record.score > this.best) {
       this.best = record.score;
       this.bestPipeline = i;

@@ -16,8 +16,6 @@ export interface QuickTuneSettings {
   readonly metaInit: boolean;
   /** C: divide the expected improvement by the predicted cost of the step. */
   readonly costAware: boolean;
-  /** With C: the acquisition is EI / cost^costExponent (1 = the paper's EI per second). */
-  readonly costExponent: number;
   /** G: gray-box one-epoch steps; false trains a chosen pipeline to its end at once. */
   readonly grayBox: boolean;
   readonly refit: RefitSettings;
@@ -25,10 +23,9 @@ export interface QuickTuneSettings {
   /**
    * The score a candidate at epoch t must beat: 'per-epoch' = the best observed at epoch t among pipelines that
    * reached it, else the best overall (spec/method.md section 8, DyHPO); 'global' = the best observed at any
-   * epoch (the incumbent that regret measures); 'top-third' = at epoch t, the ⌈n_t/3⌉-th best of the n_t
-   * scores observed there (ASHA's promotion threshold), else the best overall.
+   * epoch (the incumbent that regret measures).
    */
-  readonly incumbent: 'per-epoch' | 'global' | 'top-third';
+  readonly incumbent: 'per-epoch' | 'global';
 }
 
 const log = getLogger('optimizer');
@@ -130,11 +127,6 @@ export class QuickTuneOptimizer implements Optimizer {
         const atEpoch = state.bestAtEpoch(epoch);
         return Number.isFinite(atEpoch) ? atEpoch : state.bestScore;
       }
-      case 'top-third': {
-        const scores = [...state.scoresAtEpoch(epoch)].sort((a, b) => b - a);
-        if (scores.length === 0) return state.bestScore;
-        return scores[Math.ceil(scores.length / 3) - 1] ?? state.bestScore;
-      }
     }
   }
 
@@ -156,7 +148,7 @@ export class QuickTuneOptimizer implements Optimizer {
     if (this.settings.costAware) {
       const costQueries = blackBox ? queries.map((q) => ({ ...q, epoch: 1 })) : queries;
       const cost = await this.predictor.predictCost(costQueries);
-      logCost = cost.map((c) => this.settings.costExponent * Math.log(Math.max(c, 1e-6) * (blackBox ? T : 1)));
+      logCost = cost.map((c) => Math.log(Math.max(c, 1e-6) * (blackBox ? T : 1)));
     }
     const scores = new Float64Array(queries.length);
     const thresholds = new Map<number, number>();

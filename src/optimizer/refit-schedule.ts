@@ -30,6 +30,13 @@ export interface RefitSettings {
   readonly learningRate: number;
   /** Undefined: every fit takes its scheduled steps (the paper). */
   readonly budget?: RefitBudget;
+  /**
+   * Keep the score model's weights as they start (meta-trained): every fit only conditions the GP on the
+   * observations, and only the cost model is trained (`costSteps`). The schedule above is then unused.
+   */
+  readonly freezeScoreModel?: boolean;
+  /** Adam steps of the cost model per fit; undefined: the same joint steps as the score model. */
+  readonly costSteps?: number;
 }
 
 export const PAPER_REFIT: RefitSettings = {
@@ -38,6 +45,33 @@ export const PAPER_REFIT: RefitSettings = {
   continueSteps: 50,
   resetAfter: 60,
   learningRate: 1e-3,
+};
+
+/**
+ * The cost model of a budget: seconds per full-batch Adam step of the spec's network on n points, measured on
+ * a 2-core machine under load (about 12 ms at n = 50, 27 ms at 200, 70 ms at 500), restarts postponed below a
+ * quarter of their steps.
+ */
+export const BUDGET_ESTIMATE: Omit<RefitBudget, 'share' | 'initialCredit'> = {
+  stepCost: [0.01, 4e-5, 1.6e-7],
+  minRestartFraction: 0.25,
+};
+
+/**
+ * Quick-Tune's default online update: the meta-trained score model is kept and the GP conditioned on every
+ * observation; the cost model takes 50 Adam steps per fit. Measured better than the paper's schedule with the
+ * meta-trained predictor, and about a hundred times cheaper (docs/benchmark.md).
+ */
+export const CONDITION_ONLY: RefitSettings = { ...PAPER_REFIT, freezeScoreModel: true, costSteps: 50 };
+
+/**
+ * For predictors that start from fresh weights (DyHPO, the −M ablation), which must learn online: the
+ * paper's schedule with its Adam steps bounded to 0.5% of the observed training time (plus 30 s up front),
+ * so that a benchmark of hundreds of searches stays feasible on a small machine.
+ */
+export const BUDGETED_REFIT: RefitSettings = {
+  ...PAPER_REFIT,
+  budget: { ...BUDGET_ESTIMATE, share: 0.005, initialCredit: 30 },
 };
 
 /**
@@ -72,6 +106,10 @@ export class RefitSchedule {
   /** The options of the next fit on `n` points (and counts it). */
   next(n = 0): FitOptions {
     const s = this.settings;
+    if (s.freezeScoreModel) {
+      this.fits++;
+      return { steps: 0, learningRate: s.learningRate, restart: false, costSteps: s.costSteps ?? 0 };
+    }
     const wantsRestart = this.fits < s.initialFits || this.mustRestart || this.pendingReset;
     let restart = wantsRestart;
     let steps = restart ? s.restartSteps : s.continueSteps;
@@ -92,7 +130,7 @@ export class RefitSchedule {
       this.mustRestart = false;
       this.pendingReset = false;
     }
-    return { steps, learningRate: s.learningRate, restart };
+    return { steps, learningRate: s.learningRate, restart, ...(s.costSteps === undefined ? {} : { costSteps: s.costSteps }) };
   }
 
   /** A failed fit restored the old weights: the next fit starts again from the initial weights. */

@@ -75,3 +75,24 @@ test('benchmark rejects unknown tasks and methods and bad budgets with exit 2, n
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /meta-dataset folder not found/);
 });
+
+test('benchmark with a predictor that never saw the tasks runs Quick-Tune; one that saw them is refused', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'qt-bench-pred-'));
+  try {
+    const trained = await runCli(['meta-train', '--metadataset', TINY, '--exclude', 'alpha,beta', '--iterations', '200', '--out', dir, '--log-level', 'warn']);
+    assert.equal(trained.code, 0, trained.stderr);
+    const args = ['benchmark', '--metadataset', TINY, '--methods', 'quicktune,asha', '--predictor', dir, '--seeds', '1', '--budgets', '2m,5m'];
+    const result = await runCli(['--json', ...args, '--tasks', 'alpha,beta']);
+    assert.equal(result.code, 0, result.stderr);
+    const doc = JSON.parse(result.stdout) as { methods: Record<string, { regret: number[]; overhead_seconds: number }> };
+    assert.deepEqual(Object.keys(doc.methods), ['quicktune', 'asha']);
+    const qt = doc.methods.quicktune;
+    assert.ok(qt && qt.regret.every((r) => r >= 0 && r <= 1));
+    assert.ok(qt.overhead_seconds > 0, 'the optimizer time is measured');
+    const seen = await runCli([...args, '--tasks', 'gamma']);
+    assert.equal(seen.code, 2);
+    assert.match(seen.stderr, /meta-trained on gamma/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

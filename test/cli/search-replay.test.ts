@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fixturePath } from '../helpers/paths.ts';
 import { runCli } from '../helpers/run-cli.ts';
@@ -47,5 +50,20 @@ test('search replay usage errors exit 2 and name the flag', async () => {
     const result = await runCli(args);
     assert.equal(result.code, 2, args.join(' '));
     assert.match(result.stderr, message);
+  }
+});
+
+test('search replay with Quick-Tune uses the given predictor and finds a pipeline', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'qt-replay-pred-'));
+  try {
+    const trained = await runCli(['meta-train', '--metadataset', TINY, '--exclude', 'delta', '--iterations', '200', '--out', dir, '--log-level', 'warn']);
+    assert.equal(trained.code, 0, trained.stderr);
+    const result = await runCli(['--json', 'search', '--metadataset', TINY, '--task', 'delta', '--predictor', dir, '--budget', '5m']);
+    assert.equal(result.code, 0, result.stderr);
+    const doc = JSON.parse(result.stdout) as { incumbent: { score: number }; steps: number; seconds: number };
+    assert.ok(doc.steps > 0 && doc.seconds >= 300);
+    assert.ok(doc.incumbent.score > 0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

@@ -10,7 +10,7 @@ const T = 12;
 const task = syntheticTask('fixture', 7, 30, T);
 
 test('the registry holds the paper methods, the ablations and the random baselines', () => {
-  for (const name of ['quicktune', 'dyhpo', 'asha', 'random', 'random-pairs', 'qt-no-meta', 'qt-no-cost', 'qt-no-graybox']) {
+  for (const name of ['quicktune', 'dyhpo', 'asha', 'random', 'random-pairs', 'qt-no-meta', 'qt-no-cost', 'qt-no-graybox', 'qt-paper-refit']) {
     assert.ok(METHODS.has(name), name);
   }
   assert.equal(METHODS.get('dyhpo')?.metaLearned, false);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { QuickTuneOptimizer, type QuickTuneSettings } from '../../src/optimizer/quicktune.ts';
 import { QUICKTUNE_DEFAULTS } from '../../src/optimizer/registry.ts';
+import { PAPER_REFIT } from '../../src/optimizer/refit-schedule.ts';
 import type { CurvePoint, FitOptions, FitReport, Predictor, Prediction, TaskPredictor } from '../../src/predictor/types.ts';
 import type { Pipeline } from '../../src/space/types.ts';
 import type { StepRecord } from '../../src/study/types.ts';
@@ -94,9 +95,19 @@ test('a candidate at epoch t is compared with the best score observed at epoch t
   assert.deepEqual(queried.map((q) => [q.pipeline, q.epoch, Array.from(q.curve)]), [[1, 2, [0.3]], [3, 1, []]]);
 });
 
-test('refits are lazy and follow the schedule: ten restarts of 1000 steps, then 50-step continuations', async () => {
-  const belief = Array.from({ length: 30 }, (_, i) => ({ mean: 0.5 + i / 100, std: 0.1, cost: 1 }));
+test('by default every fit keeps the meta-trained score model and adapts only the cost model', async () => {
+  const belief = Array.from({ length: 5 }, (_, i) => ({ mean: 0.5 + i / 100, std: 0.1, cost: 1 }));
   const { optimizer, task } = setup(belief);
+  for (let i = 0; i < 3; i++) {
+    await optimizer.tell(ok(`p${i}`, 1, 0.1 * i, true));
+    await optimizer.ask();
+  }
+  assert.deepEqual(task.fits.map((f) => [f.steps, f.costSteps, f.restart, f.n]), [[0, 50, false, 1], [0, 50, false, 2], [0, 50, false, 3]]);
+});
+
+test('with the paper schedule refits are lazy: ten restarts of 1000 steps, then 50-step continuations', async () => {
+  const belief = Array.from({ length: 30 }, (_, i) => ({ mean: 0.5 + i / 100, std: 0.1, cost: 1 }));
+  const { optimizer, task } = setup(belief, { refit: PAPER_REFIT });
   for (let i = 0; i < 5; i++) await optimizer.tell(ok(`p${i}`, 1, 0.1 * i, true));
   await optimizer.ask();
   await optimizer.ask();
