@@ -59,8 +59,8 @@ const DEFINITIONS: readonly MethodDefinition[] = [
   quickTune('qt-no-meta', 'ablation QT: -M +C +G (no meta-learned initialisation)', FROM_SCRATCH),
   quickTune('qt-no-cost', 'ablation QT: +M -C +G (EI not divided by the predicted cost)', { costAware: false }),
   quickTune('qt-no-graybox', 'ablation QT: +M +C -G (a chosen pipeline is trained to the end)', { grayBox: false }),
-  quickTune('qt-paper-refit', "ablation: Quick-Tune with the paper's online refit schedule (Adam steps up to 5% of the training time)", {
-    refit: { ...PAPER_REFIT, budget: { ...BUDGET_ESTIMATE, share: 0.05, initialCredit: 120 } },
+  quickTune('qt-paper-refit', "ablation: Quick-Tune with the paper's online refit schedule (Adam steps up to 1% of the training time)", {
+    refit: { ...PAPER_REFIT, budget: { ...BUDGET_ESTIMATE, share: 0.01, initialCredit: 120 } },
   }),
   {
     name: 'asha',
