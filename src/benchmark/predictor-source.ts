@@ -5,8 +5,12 @@ import { foldOf } from './folds.ts';
 
 /** Where a benchmark gets the predictor for a task; a task must never get a predictor that saw it. */
 export interface PredictorSource {
-  /** A label stored with each run, so that runs made with another predictor are not reused. */
-  tagFor(task: string): string;
+  /**
+   * A label stored with each run, so that runs made with another predictor are not reused. A method that
+   * does not use the meta-learned weights (`metaLearned` false) takes only the encoding and the target
+   * scalings from the checkpoint, so its label leaves out how the weights were trained.
+   */
+  tagFor(task: string, metaLearned: boolean): string;
   forTask(task: string): Promise<Predictor>;
 }
 
@@ -23,6 +27,8 @@ export function fixedPredictorSource(load: () => Promise<Predictor>, tag: string
 export interface FoldTrainer {
   /** Identifies the training recipe (iterations, seed, code version), part of every run's predictor tag. */
   readonly recipe: string;
+  /** Identifies what a fresh-weights method takes from the checkpoint (the encoding and target scalings). */
+  readonly encoding: string;
   /** The checkpoint cached for this fold, or undefined when there is none (or it was made otherwise). */
   load(fold: number, exclude: readonly string[]): Promise<Predictor | undefined>;
   /** Meta-trains on all tasks but `exclude`, caches the checkpoint, returns it. */
@@ -43,7 +49,7 @@ export function foldwisePredictorSource(folds: readonly (readonly string[])[], t
     return k;
   };
   return {
-    tagFor: (task) => `fold ${foldIndex(task) + 1}/${folds.length} (${trainer.recipe})`,
+    tagFor: (task, metaLearned) => `fold ${foldIndex(task) + 1}/${folds.length} (${metaLearned ? trainer.recipe : trainer.encoding})`,
     forTask: (task) => {
       const fold = foldIndex(task);
       if (current?.fold !== fold) {

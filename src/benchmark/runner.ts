@@ -50,7 +50,7 @@ export async function runBenchmark(plan: BenchmarkPlan): Promise<BenchmarkRuns> 
     const task = plan.metaDataset.tasks.get(taskName);
     if (task === undefined) throw new InternalError(`task '${taskName}' is not in the meta-dataset`);
     for (const method of plan.methods) {
-      const predictorTag = method.needsPredictor ? (plan.predictors?.tagFor(taskName) ?? 'none') : 'none';
+      const predictorTag = method.needsPredictor ? (plan.predictors?.tagFor(taskName, method.metaLearned) ?? 'none') : 'none';
       for (let seed = 0; seed < plan.seeds; seed++) {
         const key: RunKey = {
           method: method.name,

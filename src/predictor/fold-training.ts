@@ -50,6 +50,8 @@ export function foldTrainer(metaDataset: MetaDataset, outDir: string | undefined
   const dirOf = (fold: number) => (outDir === undefined ? undefined : join(outDir, 'predictors', `fold-${fold + 1}`));
   return {
     recipe: `deep-kernel GP v1, recipe ${recipe}, ${iterations} iterations, seed ${settings.seed}`,
+    // NOTE: the encoder and the scalings are fitted on the fold's training tasks, split by the seed alone.
+    encoding: `encoding and scalings, seed ${settings.seed}`,
     async load(fold: number, exclude: readonly string[]): Promise<DeepKernelPredictor | undefined> {
       const dir = dirOf(fold);
       if (dir === undefined || !existsSync(join(dir, 'manifest.json'))) return undefined;

@@ -72,6 +72,7 @@ test('fold-wise predictors: a task is searched with a predictor meta-trained wit
   const given = new Map<Predictor, readonly string[]>();
   const trainer: FoldTrainer = {
     recipe: 'test',
+    encoding: 'test encoding',
     load: async () => undefined,
     train: async (_fold, exclude) => {
       trained.push([...exclude]);
@@ -91,7 +92,7 @@ test('fold-wise predictors: a task is searched with a predictor meta-trained wit
     seeds: 1,
     budgets: [400],
     predictors: {
-      tagFor: (task) => source.tagFor(task),
+      tagFor: (task, metaLearned) => source.tagFor(task, metaLearned),
       forTask: async (task) => {
         const predictor = await source.forTask(task);
         seen.push([task, given.get(predictor) ?? []]);
@@ -103,4 +104,6 @@ test('fold-wise predictors: a task is searched with a predictor meta-trained wit
   assert.deepEqual(trained, [['t1', 't2'], ['t3', 't4']]);
   for (const [task, exclude] of seen) assert.ok(exclude.includes(task), `${task} searched with a predictor that excluded ${exclude}`);
   assert.deepEqual(result.runs.map((r) => r.predictor), ['fold 1/2 (test)', 'fold 1/2 (test)', 'fold 2/2 (test)', 'fold 2/2 (test)']);
+  // A fresh-weights method (DyHPO) is labelled by the encoding only: its runs survive a new meta-training recipe.
+  assert.equal(source.tagFor('t3', false), 'fold 2/2 (test encoding)');
 });
