@@ -51,6 +51,8 @@ export const ManifestSchema = z.object({
     validationEpisodes: z.number().int().nonnegative(),
     validationStyle: z.enum(['random', 'search']),
     batchSampling: z.enum(['random', 'mixed']),
+    /** Share of training points with a truncated curve prefix (look-ahead training); absent = 0. */
+    horizonShare: z.number().min(0).max(1).optional(),
     bestIteration: z.number().int().nonnegative(),
     bestValMse: z.number().nullable(),
     /** [iteration, validation MSE] at every validation. */

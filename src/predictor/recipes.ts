@@ -18,6 +18,14 @@ export const RECIPES = {
     validationStyle: 'search',
     calibrate: true,
   },
+  'quicktune-lookahead': {
+    priorMean: 'learned+last-observed',
+    noise: 'split',
+    learningRate: 1e-3,
+    validationStyle: 'search',
+    calibrate: true,
+    horizonShare: 0.5,
+  },
 } as const satisfies Record<string, Recipe>;
 
 export type RecipeName = keyof typeof RECIPES;

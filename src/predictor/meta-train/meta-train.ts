@@ -44,6 +44,11 @@ export interface MetaTrainOptions {
   readonly validationStyle?: ValidationStyle;
   /** Training batches: 'random' points (the paper) or 'mixed': half random points, half search-like prefixes. */
   readonly batchSampling?: 'random' | 'mixed';
+  /**
+   * Share of the random training points that see only a random prefix of their curve (see samplePoints), so
+   * that the model can predict several epochs ahead; default 0 (the paper: always the whole prefix).
+   */
+  readonly horizonShare?: number;
   /** Scale the predictive std per query kind to fit the validation episodes (see fitCalibration); default false. */
   readonly calibrate?: boolean;
   /** 'standardize' (default): GP targets standardized with the training scores' mean and std; 'none': raw. */
@@ -123,9 +128,10 @@ export async function metaTrain(options: MetaTrainOptions): Promise<MetaTrainRes
   const sampling = rng.fork();
   const dropout = rng.fork();
   const episodes = drawEpisodes(validationTasks, episodesCount, batchSize, rng.fork(), options.validationStyle ?? 'random');
+  const horizonShare = options.horizonShare ?? 0;
   const sampleBatch = (taskData: TaskData) => {
-    if (options.batchSampling !== 'mixed') return samplePoints(taskData, batchSize, sampling);
-    const half = samplePoints(taskData, batchSize - (batchSize >> 1), sampling);
+    if (options.batchSampling !== 'mixed') return samplePoints(taskData, batchSize, sampling, horizonShare);
+    const half = samplePoints(taskData, batchSize - (batchSize >> 1), sampling, horizonShare);
     const prefixes = searchLikeSample(taskData.runs, batchSize >> 1, 0, sampling).context;
     return {
       points: [...half.points, ...prefixes.points],
@@ -202,6 +208,7 @@ export async function metaTrain(options: MetaTrainOptions): Promise<MetaTrainRes
         validationEpisodes: episodes.length,
         validationStyle: options.validationStyle ?? 'random',
         batchSampling: options.batchSampling ?? 'random',
+        ...(horizonShare > 0 ? { horizonShare } : {}),
         bestIteration: episodes.length === 0 ? iterations : bestIteration,
         bestValMse,
         validation: history,

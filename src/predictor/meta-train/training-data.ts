@@ -31,9 +31,12 @@ export function prepareTask(task: MetaTask, encoder: ConfigEncoder, dims: InputD
 
 /**
  * `count` random (run, epoch) pairs of one task: a run uniformly, then an epoch uniformly among the epochs it
- * finished, 1..length inclusive (spec decision: the last epoch can be drawn too).
+ * finished, 1..length inclusive (spec decision: the last epoch can be drawn too). With `horizonShare` > 0,
+ * that share of the points (those past epoch 1) see only a random prefix of the curve before their epoch
+ * (0..epoch-2 scores): the network then also learns to predict an epoch several steps ahead of the last
+ * observed one, which the optimizer's look-ahead asks for.
  */
-export function samplePoints(task: TaskData, count: number, rng: Random): Sample {
+export function samplePoints(task: TaskData, count: number, rng: Random, horizonShare = 0): Sample {
   const points: PointRef[] = [];
   const scores = new Float64Array(count);
   const seconds = new Float64Array(count);
@@ -41,7 +44,9 @@ export function samplePoints(task: TaskData, count: number, rng: Random): Sample
     const pipeline = rng.int(task.runs.length);
     const run = task.runs[pipeline]!;
     const epoch = 1 + rng.int(run.scores.length);
-    points.push({ pipeline, epoch, curve: run.scores.subarray(0, epoch - 1) });
+    // NOTE: no extra draws unless asked for, so recipes without horizons sample exactly as before.
+    const known = horizonShare > 0 && epoch > 1 && rng.next() < horizonShare ? rng.int(epoch - 1) : epoch - 1;
+    points.push({ pipeline, epoch, curve: run.scores.subarray(0, known) });
     scores[i] = run.scores[epoch - 1]!;
     seconds[i] = run.costs[epoch - 1]!;
   }
