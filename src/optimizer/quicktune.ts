@@ -16,10 +16,21 @@ export interface QuickTuneSettings {
   readonly metaInit: boolean;
   /** C: divide the expected improvement by the predicted cost of the step. */
   readonly costAware: boolean;
+  /**
+   * With C: the acquisition is EI / cost^costExponent. 1 (the default) is the paper's EI per second; smaller
+   * values soften the preference for cheap steps.
+   */
+  readonly costExponent?: number;
   /** G: gray-box one-epoch steps; false trains a chosen pipeline to its end at once. */
   readonly grayBox: boolean;
   readonly refit: RefitSettings;
   readonly trainingSet: TrainingSetSettings;
+  /**
+   * Look-ahead: besides its next epoch, a candidate is scored at `done + k` for each k here (capped at T),
+   * as EI of that score per predicted second of the k epochs, and counts with its best horizon. Needs a
+   * predictor meta-trained with truncated curve prefixes (recipe option horizonShare). Default: next epoch only.
+   */
+  readonly horizons?: readonly number[];
   /**
    * The score a candidate at epoch t must beat: 'per-epoch' = the best observed at epoch t among pipelines that
    * reached it, else the best overall (spec/method.md section 8, DyHPO); 'global' = the best observed at any
@@ -130,27 +141,42 @@ export class QuickTuneOptimizer implements Optimizer {
     }
   }
 
-  /** The candidate with the largest (cost-aware) log expected improvement. */
+  /**
+   * The candidate with the largest (cost-aware) log expected improvement. With look-ahead horizons, each
+   * candidate is also scored at later epochs of its curve (EI of the score k epochs ahead per second of those
+   * k epochs) and counts with its best horizon; it is still trained one epoch at a time.
+   */
   private async acquire(candidates: readonly number[]): Promise<number> {
     const state = this.state;
-    const T = state.maxEpochs;
     // NOTE: −G trains whole curves, so it compares untried pipelines by their predicted final score.
     const untried = candidates.filter((i) => state.epochsOf(i) === 0);
     const blackBox = !this.settings.grayBox && untried.length > 0;
     const pool = blackBox ? untried : candidates;
-    const queries: CurvePoint[] = pool.map((i) => ({
+    const next: CurvePoint[] = pool.map((i) => ({
       pipeline: i,
-      epoch: blackBox ? T : state.epochsOf(i) + 1,
+      epoch: blackBox ? 1 : state.epochsOf(i) + 1,
       curve: blackBox ? [] : state.curve(i),
     }));
+    const queries: CurvePoint[] = [];
+    const owners: number[] = [];
+    const steps: number[] = [];
+    next.forEach((q, p) => {
+      const done = q.epoch - 1;
+      for (const epoch of this.queryEpochs(done, blackBox)) {
+        queries.push({ ...q, epoch });
+        owners.push(p);
+        steps.push(epoch - done);
+      }
+    });
     const { mean, std } = await this.predictor.predict(queries);
     let logCost: Float64Array | undefined;
     if (this.settings.costAware) {
-      const costQueries = blackBox ? queries.map((q) => ({ ...q, epoch: 1 })) : queries;
-      const cost = await this.predictor.predictCost(costQueries);
-      logCost = cost.map((c) => Math.log(Math.max(c, 1e-6) * (blackBox ? T : 1)));
+      const cost = await this.predictor.predictCost(next);
+      const exponent = this.settings.costExponent ?? 1;
+      logCost = cost.map((c) => exponent * Math.log(Math.max(c, 1e-6)));
     }
-    const scores = new Float64Array(queries.length);
+    const exponent = this.settings.costExponent ?? 1;
+    const scores = new Float64Array(pool.length).fill(-Infinity);
     const thresholds = new Map<number, number>();
     queries.forEach((q, j) => {
       let incumbent = thresholds.get(q.epoch);
@@ -158,12 +184,26 @@ export class QuickTuneOptimizer implements Optimizer {
         incumbent = this.incumbentAt(q.epoch);
         thresholds.set(q.epoch, incumbent);
       }
+      const p = owners[j] ?? 0;
       const logEi = logExpectedImprovement(mean[j] ?? 0, std[j] ?? 0, incumbent);
-      scores[j] = logEi - (logCost?.[j] ?? 0);
+      // NOTE: reaching epoch t+k costs k epochs; the next epoch's predicted seconds stand for each of them.
+      const score = logEi - (logCost === undefined ? 0 : (logCost[p] ?? 0) + exponent * Math.log(steps[j] ?? 1));
+      if (score > (scores[p] ?? -Infinity)) scores[p] = score;
     });
     const best = argMax(scores);
     // NOTE: every EI can be exactly 0 (std 0 and no predicted gain); fall back to a random candidate.
     if (best < 0 || scores[best] === -Infinity) return this.random.pick(pool);
     return pool[best] ?? this.random.pick(pool);
+  }
+
+  /** The epochs a candidate with `done` epochs is scored at: its next one, or its look-ahead horizons. */
+  private queryEpochs(done: number, blackBox: boolean): number[] {
+    const T = this.state.maxEpochs;
+    if (blackBox) return [T];
+    const horizons = this.settings.horizons;
+    if (horizons === undefined || horizons.length === 0) return [done + 1];
+    const epochs = new Set<number>();
+    for (const k of horizons) epochs.add(Math.min(T, done + Math.max(1, k)));
+    return [...epochs].sort((a, b) => a - b);
   }
 }

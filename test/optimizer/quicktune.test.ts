@@ -14,6 +14,8 @@ class FixedBelief implements TaskPredictor {
   readonly queries: CurvePoint[][] = [];
   failNext = false;
   private readonly belief: ReadonlyArray<{ mean: number; std: number; cost: number }>;
+  /** Overrides the mean by (pipeline, epoch): a belief about a whole curve, for look-ahead tests. */
+  curveMean: ((pipeline: number, epoch: number) => number) | undefined;
 
   constructor(belief: ReadonlyArray<{ mean: number; std: number; cost: number }>) {
     this.belief = belief;
@@ -29,7 +31,7 @@ class FixedBelief implements TaskPredictor {
   async predict(queries: readonly CurvePoint[]): Promise<Prediction> {
     this.queries.push([...queries]);
     return {
-      mean: Float64Array.from(queries, (q) => this.belief[q.pipeline]?.mean ?? 0),
+      mean: Float64Array.from(queries, (q) => this.curveMean?.(q.pipeline, q.epoch) ?? this.belief[q.pipeline]?.mean ?? 0),
       std: Float64Array.from(queries, (q) => this.belief[q.pipeline]?.std ?? 0),
     };
   }
@@ -159,4 +161,28 @@ test('with the global incumbent a candidate is compared with the best score seen
   await optimizer.tell(ok('p2', 2, 0.4, true));
   // NOTE: against 0.9 both are far below, but p3 (0.85) is much closer than p1 (0.5).
   assert.deepEqual(await optimizer.ask(), { configId: 'p3', epoch: 1 });
+});
+
+test('look-ahead: a slow starter predicted to beat the incumbent later wins over a flat pipeline\'s small next-epoch gain', async () => {
+  const belief = [
+    { mean: 0, std: 0.01, cost: 1 },
+    { mean: 0, std: 0.01, cost: 1 },
+    { mean: 0, std: 0.01, cost: 1 },
+  ];
+  // p1 climbs from 0.3 to 0.9 by epoch 10; p2 stays at 0.52; the incumbent (p0, finished) is 0.5.
+  const curveMean = (pipeline: number, epoch: number) => (pipeline === 1 ? 0.3 + (0.6 * (epoch - 2)) / 8 : pipeline === 2 ? 0.52 : 0);
+  const scenario = async (switches: Partial<QuickTuneSettings>) => {
+    const { optimizer, task } = setup(belief, { incumbent: 'global', ...switches });
+    task.curveMean = curveMean;
+    await optimizer.tell(ok('p0', 1, 0.5, true));
+    await optimizer.tell(ok('p1', 1, 0.25));
+    await optimizer.tell(ok('p2', 1, 0.52));
+    return { suggestion: await optimizer.ask(), queried: task.queries.at(-1) ?? [] };
+  };
+  assert.deepEqual((await scenario({})).suggestion, { configId: 'p2', epoch: 2 }, 'one epoch ahead, p2 gains more');
+  const ahead = await scenario({ horizons: [1, 4, 9, 100] });
+  assert.deepEqual(ahead.suggestion, { configId: 'p1', epoch: 2 }, 'nine epochs ahead, p1 is worth its cost; it still trains one epoch');
+  const p1 = ahead.queried.filter((q) => q.pipeline === 1);
+  assert.deepEqual(p1.map((q) => q.epoch), [2, 5, 10], 'horizons past T are capped at T, duplicates dropped');
+  assert.ok(p1.every((q) => Array.from(q.curve).join() === '0.25'), 'every horizon is predicted from the observed prefix');
 });
