@@ -185,4 +185,10 @@ test('look-ahead: a slow starter predicted to beat the incumbent later wins over
   const p1 = ahead.queried.filter((q) => q.pipeline === 1);
   assert.deepEqual(p1.map((q) => q.epoch), [2, 5, 10], 'horizons past T are capped at T, duplicates dropped');
   assert.ok(p1.every((q) => Array.from(q.curve).join() === '0.25'), 'every horizon is predicted from the observed prefix');
+  // Three 1-second steps observed: with the anytime limit a horizon may cost at most 3 s, so 4 and 9 epochs wait.
+  const young = await scenario({ horizons: [1, 4, 9, 100], horizonElapsedFactor: 1 });
+  assert.deepEqual(young.suggestion, { configId: 'p2', epoch: 2 });
+  assert.deepEqual(young.queried.map((q) => q.epoch), [2, 2]);
+  const older = await scenario({ horizons: [1, 4, 9, 100], horizonElapsedFactor: 3 });
+  assert.deepEqual(older.suggestion, { configId: 'p1', epoch: 2 }, 'a 9-second horizon is allowed at 3 x 3 s');
 });
