@@ -16,11 +16,6 @@ export interface QuickTuneSettings {
   readonly metaInit: boolean;
   /** C: divide the expected improvement by the predicted cost of the step. */
   readonly costAware: boolean;
-  /**
-   * With C: the acquisition is EI / cost^costExponent. 1 (the default) is the paper's EI per second; smaller
-   * values soften the preference for cheap steps.
-   */
-  readonly costExponent?: number;
   /** G: gray-box one-epoch steps; false trains a chosen pipeline to its end at once. */
   readonly grayBox: boolean;
   readonly refit: RefitSettings;
@@ -31,12 +26,7 @@ export interface QuickTuneSettings {
    * predictor meta-trained with truncated curve prefixes (recipe option horizonShare). Default: next epoch only.
    */
   readonly horizons?: readonly number[];
-  /**
-   * Anytime look-ahead: a horizon of k epochs is considered only while its predicted seconds are at most this
-   * many times the training seconds observed so far (the next epoch always is), so a young search stays
-   * greedy and plans further ahead as it ages. Default: no limit.
-   */
-  readonly horizonElapsedFactor?: number;
+
   /**
    * The score a candidate at epoch t must beat: 'per-epoch' = the best observed at epoch t among pipelines that
    * reached it, else the best overall (spec/method.md section 8, DyHPO); 'global' = the best observed at any
@@ -62,8 +52,6 @@ export class QuickTuneOptimizer implements Optimizer {
   private readonly seed: number;
   private readonly records: StepRecord[] = [];
   private dirty = false;
-  /** Seconds of every successful step told so far. */
-  private trainingSeconds = 0;
   /** −G: the pipeline being trained to its end. */
   private current: number | undefined;
 
@@ -108,7 +96,6 @@ export class QuickTuneOptimizer implements Optimizer {
     this.records.push(record);
     if (record.status === 'ok') {
       this.schedule.observed(this.state.bestScore > before, record.seconds);
-      this.trainingSeconds += record.seconds;
       this.dirty = true;
     }
   }
@@ -166,23 +153,20 @@ export class QuickTuneOptimizer implements Optimizer {
       epoch: blackBox ? 1 : state.epochsOf(i) + 1,
       curve: blackBox ? [] : state.curve(i),
     }));
-    const exponent = this.settings.costExponent ?? 1;
-    const limit = this.settings.horizonElapsedFactor;
-    const cost = this.settings.costAware || limit !== undefined ? await this.predictor.predictCost(next) : undefined;
+    const cost = this.settings.costAware ? await this.predictor.predictCost(next) : undefined;
     const queries: CurvePoint[] = [];
     const owners: number[] = [];
     const steps: number[] = [];
     next.forEach((q, p) => {
       const done = q.epoch - 1;
-      const affordable = limit === undefined ? Infinity : Math.floor((limit * this.trainingSeconds) / Math.max(cost?.[p] ?? 1, 1e-6));
-      for (const epoch of this.queryEpochs(done, blackBox, affordable)) {
+      for (const epoch of this.queryEpochs(done, blackBox)) {
         queries.push({ ...q, epoch });
         owners.push(p);
         steps.push(epoch - done);
       }
     });
     const { mean, std } = await this.predictor.predict(queries);
-    const logCost = this.settings.costAware && cost !== undefined ? cost.map((c) => exponent * Math.log(Math.max(c, 1e-6))) : undefined;
+    const logCost = cost?.map((c) => Math.log(Math.max(c, 1e-6)));
     const scores = new Float64Array(pool.length).fill(-Infinity);
     const thresholds = new Map<number, number>();
     queries.forEach((q, j) => {
@@ -194,7 +178,7 @@ export class QuickTuneOptimizer implements Optimizer {
       const p = owners[j] ?? 0;
       const logEi = logExpectedImprovement(mean[j] ?? 0, std[j] ?? 0, incumbent);
       // NOTE: reaching epoch t+k costs k epochs; the next epoch's predicted seconds stand for each of them.
-      const score = logEi - (logCost === undefined ? 0 : (logCost[p] ?? 0) + exponent * Math.log(steps[j] ?? 1));
+      const score = logEi - (logCost === undefined ? 0 : (logCost[p] ?? 0) + Math.log(steps[j] ?? 1));
       if (score > (scores[p] ?? -Infinity)) scores[p] = score;
     });
     const best = argMax(scores);
@@ -203,17 +187,14 @@ export class QuickTuneOptimizer implements Optimizer {
     return pool[best] ?? this.random.pick(pool);
   }
 
-  /**
-   * The epochs a candidate with `done` epochs is scored at: its next one, or its look-ahead horizons of at
-   * most `affordable` epochs (the next one always).
-   */
-  private queryEpochs(done: number, blackBox: boolean, affordable: number): number[] {
+  /** The epochs a candidate with `done` epochs is scored at: its next one and its look-ahead horizons. */
+  private queryEpochs(done: number, blackBox: boolean): number[] {
     const T = this.state.maxEpochs;
     if (blackBox) return [T];
     const horizons = this.settings.horizons;
     if (horizons === undefined || horizons.length === 0) return [done + 1];
     const epochs = new Set<number>([done + 1]);
-    for (const k of horizons) if (k <= affordable) epochs.add(Math.min(T, done + Math.max(1, k)));
+    for (const k of horizons) epochs.add(Math.min(T, done + Math.max(1, k)));
     return [...epochs].sort((a, b) => a - b);
   }
 }

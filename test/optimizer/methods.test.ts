@@ -10,11 +10,18 @@ const T = 12;
 const task = syntheticTask('fixture', 7, 30, T);
 
 test('the registry holds the paper methods, the ablations and the random baselines', () => {
-  for (const name of ['quicktune', 'dyhpo', 'asha', 'random', 'random-pairs', 'qt-no-meta', 'qt-no-cost', 'qt-no-graybox', 'qt-paper-refit']) {
+  for (const name of ['quicktune', 'dyhpo', 'asha', 'random', 'random-pairs', 'qt-no-meta', 'qt-no-cost', 'qt-no-graybox', 'qt-no-lookahead', 'qt-paper-refit']) {
     assert.ok(METHODS.has(name), name);
   }
   assert.equal(METHODS.get('dyhpo')?.metaLearned, false);
   assert.equal(METHODS.get('quicktune')?.metaLearned, true);
+  // Look-ahead is Quick-Tune's own; DyHPO, -M and the no-look-ahead ablation keep the paper's acquisition.
+  assert.equal(METHODS.get('quicktune')?.settings.incumbent, 'global');
+  assert.ok(Array.isArray(METHODS.get('quicktune')?.settings.horizons));
+  for (const name of ['dyhpo', 'qt-no-meta', 'qt-no-lookahead']) {
+    assert.equal(METHODS.get(name)?.settings.incumbent, 'per-epoch', name);
+    assert.equal(METHODS.get(name)?.settings.horizons, undefined, name);
+  }
   assert.throws(() => resolveMethods(['asha', 'bogus'], '--methods'), (e: unknown) => e instanceof UsageError && /--methods: unknown method 'bogus'/.test(e.message));
 });
 
