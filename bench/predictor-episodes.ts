@@ -2,12 +2,18 @@ import type { MetaConfig, MetaTask } from '../src/metadata/types.ts';
 import type { CurvePoint, ObservedPoint } from '../src/predictor/types.ts';
 import type { Random } from '../src/util/random.ts';
 
+export type QueryKind = 'new' | 'continuing' | 'ahead';
+
 /** A search-like situation on one task: what has been observed, and the next steps an optimizer could take. */
 export interface SearchEpisode {
   readonly runs: readonly MetaConfig[];
   readonly observed: ObservedPoint[];
-  /** Every started run's next epoch plus epoch 1 of some unstarted runs. */
+  /**
+   * Every started run's next epoch ('continuing'), epoch 1 of some unstarted runs ('new'), and for each of
+   * those runs one random later epoch predicted from the same prefix ('ahead', what look-ahead asks for).
+   */
   readonly queries: CurvePoint[];
+  readonly kinds: QueryKind[];
   readonly truth: Float64Array;
   readonly truthSeconds: Float64Array;
 }
@@ -36,17 +42,26 @@ export function searchEpisode(task: MetaTask, size: number, rng: Random): Search
   const queries: CurvePoint[] = [];
   const truth: number[] = [];
   const seconds: number[] = [];
-  const ask = (p: number, epoch: number) => {
+  const kinds: QueryKind[] = [];
+  const ask = (p: number, epoch: number, known: number, kind: QueryKind) => {
     const run = runs[p]!;
-    queries.push({ pipeline: p, epoch, curve: run.scores.subarray(0, epoch - 1) });
+    queries.push({ pipeline: p, epoch, curve: run.scores.subarray(0, known) });
     truth.push(run.scores[epoch - 1]!);
     seconds.push(run.costs[epoch - 1]!);
+    kinds.push(kind);
+  };
+  /** A later epoch of run `p` (past `known` + 1), or none when its curve ends before. */
+  const ahead = (p: number, known: number) => {
+    const length = runs[p]!.scores.length;
+    if (length > known + 1) ask(p, known + 2 + rng.int(length - known - 1), known, 'ahead');
   };
   const continuing = started.filter((p) => prefix.get(p)! < runs[p]!.scores.length).slice(0, 100);
-  for (const p of continuing) ask(p, prefix.get(p)! + 1);
+  for (const p of continuing) ask(p, prefix.get(p)! + 1, prefix.get(p)!, 'continuing');
   const fresh = order.filter((p) => !prefix.has(p)).slice(0, Math.max(1, Math.min(100, continuing.length)));
-  for (const p of fresh) ask(p, 1);
-  return { runs, observed, queries, truth: Float64Array.from(truth), truthSeconds: Float64Array.from(seconds) };
+  for (const p of fresh) ask(p, 1, 0, 'new');
+  for (const p of continuing) ahead(p, prefix.get(p)!);
+  for (const p of fresh) ahead(p, 0);
+  return { runs, observed, queries, kinds, truth: Float64Array.from(truth), truthSeconds: Float64Array.from(seconds) };
 }
 
 /** Per-epoch mean score and the spread of scores around it, over training tasks' curves (a reference predictor). */

@@ -79,10 +79,11 @@ export class DeepKernelTaskPredictor implements TaskPredictor {
     const costOnly = Math.max(0, (options.costSteps ?? options.steps) - steps);
     if (!failed && costOnly > 0) {
       const costAdam = new Adam(this.theta.length);
+      const { start, end } = this.engine.costRange;
       for (let k = 0; k < costOnly; k++) {
         const result = this.engine.costStep(this.theta, batch, logCost);
-        if (!allFinite(result.grad)) break;
-        costAdam.step(this.theta, result.grad, options.learningRate);
+        if (!allFinite(result.grad, start, end)) break;
+        costAdam.step(this.theta, result.grad, options.learningRate, start, end);
       }
     }
     const conditionedLoss = this.condition(batch, y);

@@ -34,15 +34,19 @@ export class Adam {
     this.t = 0;
   }
 
-  /** theta ← theta − lr · m̂ / (√v̂ + ε); non-finite gradients are rejected by the caller, not here. */
-  step(theta: Float64Array, grad: Float64Array, learningRate: number): void {
+  /**
+   * theta ← theta − lr · m̂ / (√v̂ + ε) on the entries [start, end) (default: all); non-finite gradients are
+   * rejected by the caller, not here. Restricting to the block a gradient lives in changes nothing: elsewhere
+   * the gradient, m and v stay 0, and so does the update.
+   */
+  step(theta: Float64Array, grad: Float64Array, learningRate: number, start = 0, end = theta.length): void {
     const { beta1, beta2, epsilon } = this.settings;
     this.t++;
     const c1 = 1 - beta1 ** this.t;
     const c2 = 1 - beta2 ** this.t;
     const stepSize = learningRate / c1;
     const sqrtC2 = Math.sqrt(c2);
-    for (let i = 0; i < theta.length; i++) {
+    for (let i = start; i < end; i++) {
       const g = grad[i]!;
       const m = beta1 * this.m[i]! + (1 - beta1) * g;
       const v = beta2 * this.v[i]! + (1 - beta2) * g * g;

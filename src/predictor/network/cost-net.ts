@@ -16,6 +16,9 @@ export function costDeclarations(dims: InputDims): ParamDeclaration[] {
   return [...linear('cost1', input, HIDDEN), ...linear('cost2', HIDDEN, HIDDEN), ...linear('cost3', HIDDEN, 1)];
 }
 
+/** What the cost MLP reads of the network inputs. */
+export type CostInputs = Pick<NetInputs, 'model' | 'hp' | 'meta' | 'budget'>;
+
 export interface CostCache {
   readonly input: Tensor2D;
   readonly k1pre: Tensor2D;
@@ -25,7 +28,7 @@ export interface CostCache {
 }
 
 /** Standardized log seconds [n, 1] and the activations for {@link costBackward}. */
-export function costForward(tf: Tf, layers: Layers, p: Params, x: NetInputs): { out: Tensor2D; cache: CostCache } {
+export function costForward(tf: Tf, layers: Layers, p: Params, x: CostInputs): { out: Tensor2D; cache: CostCache } {
   const input = tf.concat([x.model, x.hp, x.meta, x.budget], 1);
   const k1pre = layers.dense(p, 'cost1', input);
   const k1 = tf.relu(k1pre);

@@ -3,7 +3,7 @@ import type { ExactGp, GpHyper, NllResult, Posterior } from '../../numerics/exac
 import type { KernelKind } from '../../numerics/linalg-types.ts';
 import type { Random } from '../../util/random.ts';
 import { curveColumns, type Batch, type InputDims } from './batch.ts';
-import { costBackward, costDeclarations, costForward } from './cost-net.ts';
+import { costBackward, costDeclarations, costForward, type CostInputs } from './cost-net.ts';
 import { Layers, type Params, type Tensor, type Tensor2D } from './layers.ts';
 import type { Standardizer } from '../scaling.ts';
 import { ParamLayout } from './params.ts';
@@ -55,8 +55,8 @@ export interface StepResult {
 }
 
 /** True when every entry is a finite number (a plain loop: called on every gradient). */
-export function allFinite(values: ArrayLike<number>): boolean {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return false;
+export function allFinite(values: ArrayLike<number>, start = 0, end = values.length): boolean {
+  for (let i = start; i < end; i++) if (!Number.isFinite(values[i]!)) return false;
   return true;
 }
 
@@ -88,6 +88,8 @@ export class DeepKernelEngine {
   private readonly layers: Layers;
   private readonly perfNames: ReadonlySet<string>;
   private readonly shift: Float32Array;
+  /** The cost MLP's parameters: one contiguous block of theta, [start, end). */
+  readonly costRange: { readonly start: number; readonly end: number };
 
   constructor(tf: Tf, dims: InputDims, options: EngineOptions, gp: ExactGp) {
     this.tf = tf;
@@ -110,6 +112,11 @@ export class DeepKernelEngine {
       ...costDeclarations(dims),
     ]);
     this.prior = new PriorMeanModel(options.priorMean, this.layout, options.scoreScale);
+    const costSpecs = costDeclarations(dims).map((d) => this.layout.spec(d.name));
+    const start = Math.min(...costSpecs.map((c) => c.offset));
+    const end = Math.max(...costSpecs.map((c) => c.offset + c.size));
+    if (end - start !== costSpecs.reduce((a, c) => a + c.size, 0)) throw new Error('the cost parameters must be contiguous');
+    this.costRange = { start, end };
   }
 
   /** The GP hyperparameters encoded in theta. */
@@ -180,14 +187,17 @@ export class DeepKernelEngine {
     return { gpLoss: r.value, costLoss, jitter: r.jitter, grad };
   }
 
-  /** The cost MSE alone and its gradient (zero outside the cost MLP's parameters): no GP, no feature extractor. */
+  /**
+   * The cost MSE alone and its gradient (zero outside {@link costRange}): no GP, no feature extractor, and
+   * none of the curve inputs built.
+   */
   costStep(theta: Float64Array, batch: Batch, logCost: ArrayLike<number>): { loss: number; grad: Float64Array } {
     const tf = this.tf;
     const n = batch.n;
     const grad = new Float64Array(this.layout.size);
     let loss = 0;
     tf.tidy(() => {
-      const x = this.inputs(batch, null);
+      const x = this.costInputs(batch);
       const cost = this.params(theta, false);
       const { out, cache } = costForward(tf, this.layers, cost, x);
       const residual = tf.sub(out, tf.tensor2d(Float32Array.from(logCost), [n, 1]));
@@ -264,6 +274,19 @@ export class DeepKernelEngine {
       cols1: tf.tensor2d(curveColumns(batch, maxEpochs), [n * maxEpochs, 3]),
       shift: tf.tensor2d(this.shift, [maxEpochs, 3 * maxEpochs]),
       mask,
+    };
+  }
+
+  /** The cost MLP's inputs of a batch (inside the caller's tidy). */
+  private costInputs(batch: Batch): CostInputs {
+    const tf = this.tf;
+    const { n } = batch;
+    const { modelDim, hpDim, metaDim } = this.dims;
+    return {
+      model: tf.tensor2d(batch.model, [n, modelDim]),
+      hp: tf.tensor2d(batch.hp, [n, hpDim]),
+      meta: tf.tensor2d(batch.meta, [n, metaDim]),
+      budget: tf.tensor2d(batch.budget, [n, 1]),
     };
   }
 
