@@ -23,8 +23,8 @@ export interface MethodDefinition {
 
 /**
  * Quick-Tune's defaults: every switch on; the meta-trained score model is conditioned on the observations
- * without weight updates while the cost model adapts (measured better than the paper's refit schedule and
- * far cheaper: docs/benchmark.md); the GP conditioned on at most 300 points; and look-ahead: each candidate
+ * without weight updates while the cost model adapts (refitting hurt held-out predictions and cost a hundred
+ * times more: docs/predictor.md); the GP conditioned on at most 300 points; and look-ahead: each candidate
  * is scored by the EI over the best score seen so far of its score 1, 2, 4, ... epochs ahead (capped at T),
  * per predicted second of those epochs, with a predictor meta-trained to predict epochs ahead (recipe
  * quicktune-lookahead). Measured against the paper's one-epoch EI in docs/benchmark.md.
