@@ -98,8 +98,9 @@ export class TfjsTrainer implements Trainer {
       killTimer = setTimeout(() => worker.kill(), (this.settings.abortGraceSeconds ?? 5) * 1000);
     };
     signal.addEventListener('abort', onAbort, { once: true });
+    const aborted = abortPromise(signal);
     try {
-      await Promise.race([worker.ready, abortPromise(signal)]);
+      await Promise.race([worker.ready, aborted.promise]);
       signal.throwIfAborted();
       const { id, reply } = worker.request((requestId) => ({ type: 'train', id: requestId, step: request }));
       pendingId = id;
@@ -113,6 +114,7 @@ export class TfjsTrainer implements Trainer {
       throw error;
     } finally {
       signal.removeEventListener('abort', onAbort);
+      aborted.cancel();
       if (killTimer) clearTimeout(killTimer);
     }
   }
@@ -134,11 +136,19 @@ function describeReason(reason: unknown): string {
   return reason === undefined ? 'timeout or shutdown' : String(reason);
 }
 
-function abortPromise(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
+/**
+ * A promise that resolves when `signal` aborts, and `cancel` to remove its listener: the signal lives as long
+ * as the search, so a listener left behind by every step would pile up.
+ */
+function abortPromise(signal: AbortSignal): { promise: Promise<void>; cancel: () => void } {
+  let cancel = (): void => {};
+  const promise = new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const onAbort = (): void => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    cancel = () => signal.removeEventListener('abort', onAbort);
   });
+  return { promise, cancel };
 }
 
 /** What the tfjs trainer is created from. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -37,6 +38,10 @@ test('the tfjs trainer runs steps in a worker process, resumes from checkpoints 
     const finished: string[] = [];
     await Promise.all(['r1', 'r2'].map((id) => trainer.train(step(id, probe, 1, runDir)).then(() => finished.push(id))));
     assert.deepEqual(finished, ['r1', 'r2']);
+    // A search passes one signal to every step: finished steps must leave no abort listener on it.
+    const search = new AbortController();
+    for (const id of ['s1', 's2', 's3']) await trainer.train(step(id, probe, 1, runDir, search.signal));
+    assert.equal(getEventListeners(search.signal, 'abort').length, 0);
   } finally {
     await trainer.close();
   }
