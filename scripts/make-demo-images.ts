@@ -6,14 +6,14 @@ import { Random } from '../src/util/random.ts';
 import { projectRoot } from './project-root.ts';
 
 // Writes the demo image folder examples/shapes (npm run build:demo-images): three classes of shapes (circle,
-// square, triangle) with random colours, sizes, positions and rotations on textured backgrounds. Small enough
-// to commit, hard enough that a linear probe on pretrained features does not reach 100% at once, so the
-// README's first search has something to find. Seeded: the same bytes every time.
+// square, triangle) with random colours, sizes, positions and rotations on lightly textured backgrounds:
+// small enough to commit, and the classes differ by shape only (colour and position are random), so the
+// pipelines of a search differ in how well they learn them. Seeded: the same bytes every time.
 
 const { values } = parseArgs({
   options: {
     out: { type: 'string' },
-    'per-class': { type: 'string', default: '30' },
+    'per-class': { type: 'string', default: '40' },
     size: { type: 'string', default: '64' },
     seed: { type: 'string', default: '0' },
   },
@@ -53,7 +53,7 @@ async function writeShape(path: string, shape: Shape, size: number, random: Rand
   const rgb = new Uint8Array(size * size * 3);
   const background = hsvToRgb(random.next(), 0.2 + 0.4 * random.next(), 0.3 + 0.5 * random.next());
   const colour = hsvToRgb(random.next(), 0.5 + 0.5 * random.next(), 0.5 + 0.5 * random.next());
-  const r = size * (0.15 + 0.2 * random.next());
+  const r = size * (0.22 + 0.16 * random.next());
   const cx = r + random.next() * (size - 2 * r);
   const cy = r + random.next() * (size - 2 * r);
   const angle = random.next() * 2 * Math.PI;
@@ -61,10 +61,10 @@ async function writeShape(path: string, shape: Shape, size: number, random: Rand
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       const on = inside(shape, x + 0.5, y + 0.5, cx, cy, r, angle);
-      const texture = ((x + y) / stripe) % 2 < 1 ? 18 : -18;
+      const texture = ((x + y) / stripe) % 2 < 1 ? 8 : -8;
       for (let c = 0; c < 3; c++) {
         const base = on ? (colour[c] ?? 0) : (background[c] ?? 0) + texture;
-        const value = base + (random.next() - 0.5) * 50;
+        const value = base + (random.next() - 0.5) * 24;
         rgb[(y * size + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(value)));
       }
     }
