@@ -6,6 +6,12 @@ export interface Suggestion {
   readonly epoch: number;
 }
 
+/** What the loop knows when it asks for a step. */
+export interface AskSituation {
+  /** Seconds left in the search's budget (absent without one); a method may prefer steps that fit in it. */
+  readonly remainingSeconds?: number;
+}
+
 /**
  * A search method. It only proposes steps and learns from their results: it never trains, sleeps, reads or
  * writes files. Call order: any number of `tell` (e.g. replaying a resumed run), then alternating `ask` and
@@ -16,7 +22,7 @@ export interface Optimizer {
   /** Settings that identify the method in a run's journal and in benchmark results. */
   describe(): Readonly<Record<string, unknown>>;
   /** The next step, or null when every pipeline is finished (the search then ends early). */
-  ask(): Promise<Suggestion | null>;
+  ask(situation?: AskSituation): Promise<Suggestion | null>;
   /** The result of a step this optimizer (or a previous session of the run) asked for. */
   tell(record: StepRecord): Promise<void>;
   /** Frees models and tensors. */

@@ -18,7 +18,10 @@ export interface SearchLoopOptions {
    * `finishedAt` (RealClock(startAt) / SimulatedClock({startAt})).
    */
   readonly clock: Clock;
-  /** Stop once the clock reaches this many seconds (the step running then finishes and is recorded). */
+  /**
+   * Stop once the clock reaches this many seconds (the step running then finishes and is recorded). The
+   * optimizer is told the seconds left at each ask, so a cost-aware one can avoid a step that would overrun.
+   */
   readonly budgetSeconds?: number;
   /** Stop after this many steps in total, previous ones included. */
   readonly maxSteps?: number;
@@ -102,7 +105,8 @@ export async function runSearchLoop(options: SearchLoopOptions): Promise<SearchO
       stopReason = 'max-steps';
       break;
     }
-    const suggestion = await timed(() => optimizer.ask());
+    const remainingSeconds = options.budgetSeconds === undefined ? undefined : options.budgetSeconds - clock.now();
+    const suggestion = await timed(() => optimizer.ask(remainingSeconds === undefined ? {} : { remainingSeconds }));
     if (suggestion === null) {
       stopReason = 'exhausted';
       break;

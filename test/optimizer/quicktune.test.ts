@@ -186,3 +186,25 @@ test('look-ahead: a slow starter predicted to beat the incumbent later wins over
   assert.deepEqual(p1.map((q) => q.epoch), [2, 5, 10], 'horizons past T are capped at T, duplicates dropped');
   assert.ok(p1.every((q) => Array.from(q.curve).join() === '0.25'), 'every horizon is predicted from the observed prefix');
 });
+
+test('near the end of the budget a step predicted to overrun it is passed over while another fits', async () => {
+  const belief = [
+    { mean: 0, std: 0.01, cost: 1 },
+    { mean: 0.9, std: 0.05, cost: 20 },
+    { mean: 0.55, std: 0.05, cost: 5 },
+  ];
+  const scenario = async (remainingSeconds: number | undefined) => {
+    const { optimizer, task } = setup(belief, { incumbent: 'global', horizons: [1, 2, 4] });
+    await optimizer.tell(ok('p0', 1, 0.5, true));
+    const suggestion = await optimizer.ask(remainingSeconds === undefined ? {} : { remainingSeconds });
+    return { suggestion, queried: (task.queries.at(-1) ?? []).map((q) => [q.pipeline, q.epoch]) };
+  };
+  const unbounded = await scenario(undefined);
+  assert.equal(unbounded.suggestion?.configId, 'p1', 'without a budget the far better step wins despite its cost');
+  assert.deepEqual(unbounded.queried, [[1, 1], [1, 2], [1, 4], [2, 1], [2, 2], [2, 4]]);
+  const ending = await scenario(12);
+  assert.equal(ending.suggestion?.configId, 'p2', 'p1 (20 s) cannot finish in the 12 s left; p2 (5 s) can');
+  assert.deepEqual(ending.queried, [[2, 1], [2, 2], [2, 4]], 'p1 is not even scored; p2 keeps all its horizons');
+  const nothingFits = await scenario(2);
+  assert.equal(nothingFits.suggestion?.configId, 'p1', 'when no step fits, the choice is as without a budget');
+});
