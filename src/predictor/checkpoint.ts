@@ -6,6 +6,7 @@ import { ConfigEncoder } from '../encoding/index.ts';
 import { InputError } from '../errors.ts';
 import type { ModelHub } from '../hub/model-hub.ts';
 import { KERNEL_KINDS } from '../numerics/linalg-types.ts';
+import { AHEAD_BUCKETS } from './calibration.ts';
 import { NOISE_MODELS } from './network/engine.ts';
 import { PRIOR_MEANS } from './network/prior-mean.ts';
 import { StandardizerSchema } from './scaling.ts';
@@ -35,8 +36,20 @@ export const ManifestSchema = z.object({
     layout: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().positive()) })),
   }),
   scaling: z.object({ score: StandardizerSchema, logCost: StandardizerSchema }),
-  /** Multipliers of the predictive std for queries without / with an observed curve (1: uncalibrated). */
-  calibration: z.object({ new: z.number().positive(), continuing: z.number().positive() }),
+  /**
+   * Multipliers of the predictive std for next-step queries without / with an observed curve (1: uncalibrated)
+   * and, optionally, for queries further ahead by gap bucket (src/predictor/calibration.ts).
+   */
+  calibration: z.object({
+    new: z.number().positive(),
+    continuing: z.number().positive(),
+    ahead: z
+      .object({
+        new: z.array(z.number().positive()).length(AHEAD_BUCKETS),
+        continuing: z.array(z.number().positive()).length(AHEAD_BUCKETS),
+      })
+      .optional(),
+  }),
   /** The GP hyperparameters in natural units, for people reading the manifest (the weights hold them too). */
   gp: z.object({ lengthscale: z.number(), outputscale: z.number(), noise: z.number(), noiseNew: z.number().optional(), mean: z.number() }),
   training: z.object({

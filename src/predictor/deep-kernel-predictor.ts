@@ -7,6 +7,7 @@ import { createLinalg } from '../numerics/linalg.ts';
 import type { Config } from '../space/types.ts';
 import { shippedMetadataPath } from '../util/package-info.ts';
 import { Random } from '../util/random.ts';
+import { UNCALIBRATED } from './calibration.ts';
 import { loadCheckpoint, type PredictorCheckpoint } from './checkpoint.ts';
 import { PipelineRows } from './inputs.ts';
 import { DeepKernelEngine } from './network/engine.ts';
@@ -76,7 +77,7 @@ export class DeepKernelPredictor implements Predictor {
     const engine = new DeepKernelEngine(this.tf, model.dims, engineOptions, new ExactGp(createLinalg()));
     const rows = new PipelineRows(encoder, model.dims, pool, metaFeatures);
     const initial = options.metaInit ? theta : engine.layout.initialise(new Random(options.seed ^ 0x6a09e667));
-    const calibration = options.metaInit ? manifest.calibration : { new: 1, continuing: 1 };
+    const calibration = options.metaInit ? manifest.calibration : UNCALIBRATED;
     return new DeepKernelTaskPredictor(engine, rows, initial, { ...manifest.scaling, calibration }, options.seed);
   }
 }

@@ -1,6 +1,7 @@
 import { getLogger } from '../logging.ts';
 import { FactorizationError } from '../numerics/jitter.ts';
 import { Random } from '../util/random.ts';
+import { calibrationFactor, queryGap, type Calibration } from './calibration.ts';
 import type { PipelineRows } from './inputs.ts';
 import { Adam } from './network/adam.ts';
 import { allFinite, type DeepKernelEngine } from './network/engine.ts';
@@ -12,8 +13,8 @@ const log = getLogger('predictor');
 export interface TaskScaling {
   readonly score: Standardizer;
   readonly logCost: Standardizer;
-  /** Multipliers of the predictive std for queries without / with an observed curve. */
-  readonly calibration: { readonly new: number; readonly continuing: number };
+  /** Multipliers of the predictive std by kind of query (see Calibration). */
+  readonly calibration: Calibration;
 }
 
 /**
@@ -113,7 +114,7 @@ export class DeepKernelTaskPredictor implements TaskPredictor {
     const posterior = this.engine.posterior(this.theta, batch);
     const { calibration } = this.scaling;
     for (let j = 0; j < m; j++) {
-      const factor = batch.hasLast[j] !== 0 ? calibration.continuing : calibration.new;
+      const factor = calibrationFactor(calibration, batch.hasLast[j] !== 0, queryGap(queries[j]!));
       mean[j] = posterior.mean[j]! * score.std + score.mean;
       std[j] = Math.sqrt(posterior.variance[j]! + posterior.noise[j]!) * score.std * factor;
     }

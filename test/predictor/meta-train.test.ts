@@ -62,3 +62,19 @@ test('a tiny meta-dataset (two runs per task, four epochs) meta-trains with sear
   assert.ok(checkpoint.theta.every(Number.isFinite));
   assert.equal(checkpoint.manifest.metaDataset.maxEpochs, 4);
 });
+
+test('a predictor meta-trained to look ahead is calibrated per gap bucket, on episodes that leave its weights alone', async () => {
+  const metaDataset = await miniMetaDataset();
+  const options = { metaDataset, iterations: 120, seed: 2, learningRate: 3e-3, validateEvery: 30, calibrate: true, horizonShare: 0.5 } as const;
+  const { checkpoint } = await metaTrain(options);
+  const { calibration } = checkpoint.manifest;
+  assert.ok(calibration.ahead !== undefined, 'ahead factors fitted');
+  for (const factors of [calibration.ahead.new, calibration.ahead.continuing]) {
+    assert.equal(factors.length, 5);
+    assert.ok(factors.every((f) => f >= 0.25 && f <= 4), JSON.stringify(factors));
+  }
+  assert.ok(calibration.ahead.continuing.some((f) => f !== calibration.continuing), 'fitted ahead, not copied from the next step');
+  const { checkpoint: withoutCalibration } = await metaTrain({ ...options, calibrate: false });
+  assert.deepEqual(withoutCalibration.theta, checkpoint.theta, 'calibrating ahead draws from its own stream: same weights');
+  assert.equal(withoutCalibration.manifest.calibration.ahead, undefined);
+});

@@ -104,3 +104,27 @@ test('costSteps trains the cost model alone: scores stay, predicted seconds move
   const error = (s: Float64Array) => queries.reduce((acc, q, i) => acc + (Math.log(s[i]!) - Math.log(q.seconds)) ** 2, 0);
   assert.ok(error(trained.seconds) < error(plain.seconds), `${error(trained.seconds)} < ${error(plain.seconds)}`);
 });
+
+test('look-ahead calibration scales the std of queries past the next step by their gap bucket only', async () => {
+  const { predictor: plain, task, runs, observed } = await setup();
+  const metaDataset = await miniMetaDataset();
+  const { checkpoint } = await metaTrain({ metaDataset, iterations: 200, seed: 4, learningRate: 3e-3, validateEvery: 50, exclude: ['t_mid'] });
+  const ahead = { new: [2, 3, 4, 5, 6], continuing: [7, 8, 9, 10, 11] };
+  const calibrated = await predictorFromCheckpoint({ ...checkpoint, manifest: { ...checkpoint.manifest, calibration: { ...checkpoint.manifest.calibration, ahead } } }, 'test');
+  const prefix = runs[9]!.scores.subarray(0, 2);
+  const queries = [
+    { pipeline: 9, epoch: 3, curve: prefix }, // next step
+    { pipeline: 9, epoch: 5, curve: prefix }, // gap 3: bucket 0
+    { pipeline: 10, epoch: 1, curve: [] as number[] }, // next step of a new run
+    { pipeline: 10, epoch: 20, curve: [] as number[] }, // gap 20: bucket 3
+  ];
+  const predict = async (p: typeof plain) => {
+    const tp = p.forTask(runs.map(runConfig), task.metaFeatures, { seed: 1, metaInit: true });
+    await tp.fit(observed, { steps: 0, learningRate: 1e-3, restart: true });
+    return tp.predict(queries);
+  };
+  const [a, b] = [await predict(plain), await predict(calibrated)];
+  assert.deepEqual(b.mean, a.mean);
+  const ratios = Array.from(b.std, (s, j) => s / a.std[j]!);
+  [1, 7, 1, 5].forEach((expected, j) => assert.ok(Math.abs(ratios[j]! - expected) < 1e-9, `query ${j}: ratio ${ratios[j]} vs ${expected}`));
+});

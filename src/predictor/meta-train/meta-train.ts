@@ -9,14 +9,15 @@ import { FactorizationError } from '../../numerics/jitter.ts';
 import { createLinalg } from '../../numerics/linalg.ts';
 import type { KernelKind } from '../../numerics/linalg-types.ts';
 import { Random } from '../../util/random.ts';
+import { UNCALIBRATED, type Calibration } from '../calibration.ts';
 import { weightsEntry, type PredictorCheckpoint } from '../checkpoint.ts';
 import { inputDims } from '../inputs.ts';
 import { Adam, cosineDecay } from '../network/adam.ts';
 import { allFinite, DeepKernelEngine, NOISE_FLOOR, type NoiseModel, type PriorMean } from '../network/engine.ts';
-import { fitStandardizer, IDENTITY, logSeconds, standardize } from '../scaling.ts';
+import { fitStandardizer, IDENTITY, logSeconds, standardize, type Standardizer } from '../scaling.ts';
 import { prepareTask, restrictTasks, samplePoints, type TaskData } from './training-data.ts';
 import { searchLikeSample } from './search-sample.ts';
-import { drawEpisodes, fitCalibration, validationMse, type ValidationStyle } from './validation.ts';
+import { drawEpisodes, fitCalibration, validationMse, withAheadQueries, type ValidationStyle } from './validation.ts';
 
 /** Settings of a meta-training run (defaults: spec/method.md section 5). */
 export interface MetaTrainOptions {
@@ -76,6 +77,20 @@ export interface MetaTrainResult {
 const log = getLogger('meta-train');
 
 /** Splits the usable tasks into training and validation tasks with a seeded shuffle. */
+/** Validation episodes drawn for calibration: far more than for checkpoint selection, as they cost one posterior each. */
+const CALIBRATION_EPISODES = 64;
+
+/**
+ * Fits the std multipliers on their own validation episodes, drawn from a stream forked after training (so the
+ * weights do not depend on them); a predictor trained to look ahead is also calibrated ahead.
+ */
+function calibrate(engine: DeepKernelEngine, theta: Float64Array, tasks: readonly TaskData[], size: number, rng: Random, score: Standardizer, options: MetaTrainOptions): Calibration {
+  const drawn = drawEpisodes(tasks, Math.max(CALIBRATION_EPISODES, options.validationEpisodes ?? 0), size, rng, options.validationStyle ?? 'random');
+  if (drawn.length === 0) return UNCALIBRATED;
+  const episodes = (options.horizonShare ?? 0) > 0 ? withAheadQueries(drawn, rng) : drawn;
+  return fitCalibration(engine, theta, episodes, score);
+}
+
 function splitTasks(names: readonly string[], fraction: number, rng: Random): { train: string[]; validation: string[] } {
   if (names.length < 2 || fraction <= 0) return { train: [...names], validation: [] };
   const shuffled = rng.shuffle(names);
@@ -177,7 +192,7 @@ export async function metaTrain(options: MetaTrainOptions): Promise<MetaTrainRes
     options.onProgress?.({ iteration, iterations, loss, valMse: lastValMse, bestValMse });
   }
   if (episodes.length === 0) best = Float64Array.from(theta);
-  const calibration = options.calibrate === true && episodes.length > 0 ? fitCalibration(engine, best, episodes, scoreScale) : { new: 1, continuing: 1 };
+  const calibration = options.calibrate === true ? calibrate(engine, best, validationTasks, batchSize, rng.fork(), scoreScale, options) : UNCALIBRATED;
   const hyper = engine.hyper(best);
   const checkpoint: PredictorCheckpoint = {
     encoder,
