@@ -1,4 +1,5 @@
 import type { MetaConfig, MetaTask } from '../src/metadata/types.ts';
+import { aheadEpoch } from '../src/predictor/meta-train/search-sample.ts';
 import type { CurvePoint, ObservedPoint } from '../src/predictor/types.ts';
 import type { Random } from '../src/util/random.ts';
 
@@ -52,8 +53,8 @@ export function searchEpisode(task: MetaTask, size: number, rng: Random): Search
   };
   /** A later epoch of run `p` (past `known` + 1), or none when its curve ends before. */
   const ahead = (p: number, known: number) => {
-    const length = runs[p]!.scores.length;
-    if (length > known + 1) ask(p, known + 2 + rng.int(length - known - 1), known, 'ahead');
+    const epoch = aheadEpoch(runs[p]!.scores.length, known, rng);
+    if (epoch !== undefined) ask(p, epoch, known, 'ahead');
   };
   const continuing = started.filter((p) => prefix.get(p)! < runs[p]!.scores.length).slice(0, 100);
   for (const p of continuing) ask(p, prefix.get(p)! + 1, prefix.get(p)!, 'continuing');

@@ -77,6 +77,14 @@ export interface MetaTrainResult {
 const log = getLogger('meta-train');
 
 /** Splits the usable tasks into training and validation tasks with a seeded shuffle. */
+function splitTasks(names: readonly string[], fraction: number, rng: Random): { train: string[]; validation: string[] } {
+  if (names.length < 2 || fraction <= 0) return { train: [...names], validation: [] };
+  const shuffled = rng.shuffle(names);
+  const count = Math.min(names.length - 1, Math.max(1, Math.round(fraction * names.length)));
+  const validation = new Set(shuffled.slice(0, count));
+  return { train: names.filter((n) => !validation.has(n)), validation: names.filter((n) => validation.has(n)) };
+}
+
 /** Validation episodes drawn for calibration: far more than for checkpoint selection, as they cost one posterior each. */
 const CALIBRATION_EPISODES = 64;
 
@@ -89,14 +97,6 @@ function calibrate(engine: DeepKernelEngine, theta: Float64Array, tasks: readonl
   if (drawn.length === 0) return UNCALIBRATED;
   const episodes = (options.horizonShare ?? 0) > 0 ? withAheadQueries(drawn, rng) : drawn;
   return fitCalibration(engine, theta, episodes, score);
-}
-
-function splitTasks(names: readonly string[], fraction: number, rng: Random): { train: string[]; validation: string[] } {
-  if (names.length < 2 || fraction <= 0) return { train: [...names], validation: [] };
-  const shuffled = rng.shuffle(names);
-  const count = Math.min(names.length - 1, Math.max(1, Math.round(fraction * names.length)));
-  const validation = new Set(shuffled.slice(0, count));
-  return { train: names.filter((n) => !validation.has(n)), validation: names.filter((n) => validation.has(n)) };
 }
 
 /**

@@ -54,3 +54,11 @@ class Collector {
     return { points: this.points, scores: Float64Array.from(this.scores), seconds: Float64Array.from(this.seconds) };
   }
 }
+
+/**
+ * A random epoch at least two past the `known` observed ones of a curve of `length` epochs (what the
+ * optimizer's look-ahead asks about), or undefined when the curve ends before.
+ */
+export function aheadEpoch(length: number, known: number, rng: Random): number | undefined {
+  return length > known + 1 ? known + 2 + rng.int(length - known - 1) : undefined;
+}

@@ -5,7 +5,7 @@ import { concatBatches } from '../network/batch.ts';
 import type { DeepKernelEngine } from '../network/engine.ts';
 import { EMBEDDING_DIM } from '../network/performance-net.ts';
 import { standardize, type Standardizer } from '../scaling.ts';
-import { searchLikeSample } from './search-sample.ts';
+import { aheadEpoch, searchLikeSample } from './search-sample.ts';
 import { samplePoints, type Sample, type TaskData } from './training-data.ts';
 
 /** A validation episode: condition the GP on `context`, predict `query` (spec/method.md section 5). */
@@ -79,8 +79,8 @@ export function withAheadQueries(episodes: readonly Episode[], rng: Random): Epi
     for (const point of episode.query.points) {
       const run = episode.task.runs[point.pipeline]!;
       const known = point.epoch - 1;
-      if (run.scores.length <= known + 1) continue;
-      const epoch = known + 2 + rng.int(run.scores.length - known - 1);
+      const epoch = aheadEpoch(run.scores.length, known, rng);
+      if (epoch === undefined) continue;
       points.push({ pipeline: point.pipeline, epoch, curve: run.scores.subarray(0, known) });
       scores.push(run.scores[epoch - 1]!);
       seconds.push(run.costs[epoch - 1]!);
