@@ -20,9 +20,10 @@ const searchDataset: CommandHandler = async (options, context) => {
   const show = (seconds: number): void => {
     progress.update(steps, `${status} ${formatDuration(Math.max(0, budget - seconds))} of ${formatDuration(budget)} left,`);
   };
-  context.log.info({ runDir: settings.runDir, trainer: settings.trainer, method: settings.method }, settings.resume ? 'resuming the search' : 'starting the search');
   const outcome = await runDatasetSearch(settings, context.log, {
     onStart: (run) => {
+      // NOTE: logged once the inputs are checked and the run is open, so bad input gets only its error line.
+      context.log.info({ runDir: settings.runDir, trainer: settings.trainer, method: settings.method }, settings.resume ? 'resuming the search' : 'starting the search');
       steps = run.steps.length;
       for (const step of run.steps) if (step.score !== null && step.score > best) best = step.score;
       if (Number.isFinite(best)) status = `best ${best.toFixed(4)},`;
