@@ -11,6 +11,8 @@ export const RunResultSchema = z.object({
   method_settings: z.record(z.string(), z.unknown()),
   task: z.string(),
   seed: z.number().int(),
+  /** Asynchronous simulated workers (absent: 1). */
+  workers: z.number().int().positive().optional(),
   /** The simulated budget the search ran to (the largest of the benchmark's budgets). */
   budget_seconds: z.number().positive(),
   metadataset: z.object({ name: z.string(), hash: z.string() }),
@@ -38,6 +40,7 @@ export interface RunKey {
   readonly methodSettings: Readonly<Record<string, unknown>>;
   readonly task: string;
   readonly seed: number;
+  readonly workers: number;
   readonly budgetSeconds: number;
   readonly metadatasetHash: string;
   readonly predictor: string;
@@ -46,6 +49,7 @@ export interface RunKey {
 /** Why `stored` cannot stand for a run with `key`, or undefined when it can. */
 export function mismatch(stored: RunResult, key: RunKey): string | undefined {
   if (stored.method !== key.method || stored.task !== key.task || stored.seed !== key.seed) return 'another run';
+  if ((stored.workers ?? 1) !== key.workers) return 'another number of workers';
   if (stored.metadataset.hash !== key.metadatasetHash) return 'another meta-dataset';
   if (stored.predictor !== key.predictor) return `another predictor (${stored.predictor})`;
   if (stableJson(stored.method_settings) !== stableJson(key.methodSettings)) return 'other method settings';

@@ -15,13 +15,14 @@ export class RunStore {
     this.dir = join(outDir, 'runs');
   }
 
-  pathOf(method: string, task: string, seed: number): string {
-    return join(this.dir, safeName(method), safeName(task), `seed-${seed}.json`);
+  /** One worker's runs keep their historical names; N workers' runs are `w<N>-seed-<s>.json` beside them. */
+  pathOf(method: string, task: string, seed: number, workers = 1): string {
+    return join(this.dir, safeName(method), safeName(task), `${workers > 1 ? `w${workers}-` : ''}seed-${seed}.json`);
   }
 
   /** The stored run, or undefined when there is none. A file that is not a run is an input error. */
-  async read(method: string, task: string, seed: number): Promise<RunResult | undefined> {
-    const file = this.pathOf(method, task, seed);
+  async read(method: string, task: string, seed: number, workers = 1): Promise<RunResult | undefined> {
+    const file = this.pathOf(method, task, seed, workers);
     let text: string;
     try {
       text = await readFile(file, 'utf8');
@@ -43,7 +44,7 @@ export class RunStore {
   }
 
   async write(run: RunResult): Promise<string> {
-    const file = this.pathOf(run.method, run.task, run.seed);
+    const file = this.pathOf(run.method, run.task, run.seed, run.workers ?? 1);
     await mkdir(dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     await writeFile(tmp, `${JSON.stringify(run)}\n`);

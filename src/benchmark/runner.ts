@@ -14,6 +14,8 @@ export interface BenchmarkPlan {
   readonly methods: readonly MethodDefinition[];
   /** Seeds 0..seeds-1 per method and task. */
   readonly seeds: number;
+  /** Asynchronous simulated workers per search (default 1). */
+  readonly workers?: number;
   /** Budgets in seconds; every search runs to the largest and is evaluated at each. */
   readonly budgets: readonly number[];
   /** Required when a method needs a predictor. */
@@ -43,6 +45,7 @@ export async function runBenchmark(plan: BenchmarkPlan): Promise<BenchmarkRuns> 
   const needsPredictor = plan.methods.some((m) => m.needsPredictor);
   if (needsPredictor && plan.predictors === undefined) throw new InternalError('model-based methods need a predictor source');
   const total = plan.tasks.length * plan.methods.length * plan.seeds;
+  const workers = plan.workers ?? 1;
   const runs: RunResult[] = [];
   let reused = 0;
   let ran = 0;
@@ -57,11 +60,12 @@ export async function runBenchmark(plan: BenchmarkPlan): Promise<BenchmarkRuns> 
           methodSettings: method.settings,
           task: taskName,
           seed,
+          workers,
           budgetSeconds,
           metadatasetHash: plan.metaDataset.contentHash,
           predictor: predictorTag,
         };
-        const stored = await plan.store?.read(method.name, taskName, seed);
+        const stored = await plan.store?.read(method.name, taskName, seed, workers);
         const why = stored && mismatch(stored, key);
         if (stored && why === undefined) {
           runs.push(stored);
@@ -77,6 +81,7 @@ export async function runBenchmark(plan: BenchmarkPlan): Promise<BenchmarkRuns> 
           maxEpochs: plan.metaDataset.maxEpochs,
           method,
           seed,
+          workers,
           budgetSeconds,
           ...(predictor ? { predictor } : {}),
         });
@@ -86,6 +91,7 @@ export async function runBenchmark(plan: BenchmarkPlan): Promise<BenchmarkRuns> 
           method_settings: { ...method.settings },
           task: taskName,
           seed,
+          ...(workers > 1 ? { workers } : {}),
           budget_seconds: budgetSeconds,
           metadataset: { name: plan.metaDataset.name, hash: plan.metaDataset.contentHash },
           predictor: predictorTag,

@@ -37,18 +37,23 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .command('search')
     .description('search (model, hyperparameters, epochs) on an image folder, or replay a meta-dataset task')
     .option('--dataset <dir>', 'image folder: DIR/<class>/* or DIR/train/<class> + DIR/val/<class>')
-    .option('--trainer <name>', 'trainer adapter: tfjs, command, or a module path', 'tfjs')
+    .option('--trainer <name>', 'trainer adapter: tfjs, command, replay, or a module path', 'tfjs')
     .option('--trainer-cmd <cmd>', 'the training program run by the command trainer')
     .option('--space <file>', 'search space file (JSON or YAML); default: the shipped paper space')
     .option('--budget <duration>', 'wall-clock budget: 90s, 15m, 4h or seconds', '1h')
     .option('--max-steps <n>', 'stop after this many (pipeline, epoch) steps')
     .option('--predictor <dir>', 'meta-trained predictor checkpoint; default: the shipped one')
     .option('--run-dir <dir>', 'run directory (journal, checkpoints); default .quicktune/runs/<timestamp>')
-    .option('--storage <url>', 'run storage: a journal file path, or postgres://...')
-    .option('--resume', 'continue the run in --run-dir', false)
+    .option('--storage <url>', 'study storage: a journal file path (default <run-dir>/journal.jsonl), or postgres://USER@HOST/DB')
+    .option('--study <name>', 'the study in shared storage (with --storage postgres://...)')
+    .option('--artifacts <dir>', 'where checkpoints go, a folder every worker can read (default: the run directory)')
+    .option('--workers <n>', 'steps run at once on this machine, each in its own trainer process (0: only create the study)', '1')
+    .option('--gpus <list>', "each worker slot's device, round robin (e.g. 0,1,2,3)")
+    .option('--time-scale <f>', 'the replay trainer sleeps the recorded seconds times this')
+    .option('--resume', 'continue the run in --run-dir (or the --study)', false)
     .option('--metadataset <dir>', 'replay a task of this meta-dataset instead of training')
     .option('--task <dataset>', 'the meta-dataset task to replay')
-    .option('--method <name>', 'search method (optimizer): quicktune, dyhpo, asha, random, ...', 'quicktune')
+    .option('--method <name>', 'search method (optimizer): quicktune, dyhpo, asha, random, random-pairs, default, ...', 'quicktune')
     .option('--seed <s>', 'random seed', '0')
     .action((opts: CommandOptions) => dispatch(() => import('./commands/search.ts'), opts));
 
@@ -63,6 +68,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--predictor <dir>', 'one predictor for every task (must not have seen them)')
     .option('--folds <k>', 'meta-train predictors fold-wise on the other tasks', '5')
     .option('--out <dir>', 'write results.json, trajectories.csv and regret.svg here')
+    .option('--workers <n>', 'asynchronous simulated workers per search', '1')
     .action((opts: CommandOptions) => dispatch(() => import('./commands/benchmark.ts'), opts));
 
   program

@@ -1,10 +1,14 @@
+import type { PoolView } from '../core/pool-state.ts';
 import type { MetaFeatures, Predictor } from '../predictor/types.ts';
 import type { Pipeline } from '../space/types.ts';
+import type { EpochCostModel } from '../trainers/types.ts';
 
 /** Everything a method needs to build its optimizer for one search. */
 export interface OptimizerContext {
   /** The candidate pool, in a stable order (the predictor indexes pipelines by their position here). */
   readonly pipelines: readonly Pipeline[];
+  /** The pool's live state, owned and updated by the study (ids in the order of `pipelines`). */
+  readonly state: PoolView;
   /** The last epoch any pipeline may reach (T). */
   readonly maxEpochs: number;
   /** The search's seed; a method derives all its randomness from it. */
@@ -13,4 +17,11 @@ export interface OptimizerContext {
   readonly metaFeatures: MetaFeatures;
   /** A loaded predictor checkpoint; required by methods whose definition says `needsPredictor`. */
   readonly predictor?: Predictor;
+  /**
+   * What an epoch costs with the trainer in use on this machine, where the trainer can tell (its own model of
+   * itself, measured at start); cost-aware methods prefer it to the meta-trained cost model.
+   */
+  readonly epochCost?: EpochCostModel;
+  /** The id of the trainer's hand-picked default pipeline, where the pool holds it (method `default`). */
+  readonly defaultPipeline?: string;
 }

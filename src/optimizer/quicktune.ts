@@ -1,12 +1,13 @@
 import { InternalError } from '../errors.ts';
 import { getLogger } from '../logging.ts';
-import type { CurvePoint, TaskPredictor } from '../predictor/types.ts';
-import type { StepRecord } from '../study/types.ts';
+import type { PoolView } from '../core/pool-state.ts';
+import type { StepRecord } from '../core/step.ts';
+import type { CurvePoint, ObservedPoint, TaskPredictor } from '../predictor/types.ts';
 import { Random } from '../util/random.ts';
 import { argMax, logExpectedImprovement } from './acquisition.ts';
 import type { OptimizerContext } from './context.ts';
-import { PoolState } from './pool-state.ts';
-import { PAPER_REFIT, RefitSchedule, type RefitSettings } from './refit-schedule.ts';
+import { RefitSchedule, type RefitSettings } from './refit-schedule.ts';
+import { StepCostEstimator } from './step-cost.ts';
 import { selectTrainingSet, type TrainingSetSettings } from './training-set.ts';
 import type { AskSituation, Optimizer, Suggestion } from './types.ts';
 
@@ -33,6 +34,13 @@ export interface QuickTuneSettings {
    * epoch (the incumbent that regret measures).
    */
   readonly incumbent: 'per-epoch' | 'global';
+
+  /**
+   * Steps running on other workers: 'believer' conditions the GP on each one's predicted mean as if observed
+   * (kriging believer; the incumbent counts it too), so the next choice looks elsewhere; 'exclude' only keeps
+   * their pipelines out of the candidates. One worker never has a step pending when it asks.
+   */
+  readonly pending: 'believer' | 'exclude';
 }
 
 const log = getLogger('optimizer');
@@ -45,13 +53,18 @@ const log = getLogger('optimizer');
 export class QuickTuneOptimizer implements Optimizer {
   readonly name: string;
   private readonly settings: QuickTuneSettings;
-  private readonly state: PoolState;
+  private readonly state: PoolView;
   private readonly predictor: TaskPredictor;
   private readonly schedule: RefitSchedule;
+  private readonly costs: StepCostEstimator;
   private readonly random: Random;
   private readonly seed: number;
-  private readonly records: StepRecord[] = [];
-  private dirty = false;
+  /** Observations the GP was last fitted on (a new one makes it refit); -1 before the first fit. */
+  private fittedOn = -1;
+  private training: ObservedPoint[] = [];
+  /** Kriging-believer observations of pending steps, by claim. */
+  private readonly fantasies = new Map<string, ObservedPoint>();
+  private bestTold = -Infinity;
   /** −G: the pipeline being trained to its end. */
   private current: number | undefined;
 
@@ -60,14 +73,12 @@ export class QuickTuneOptimizer implements Optimizer {
     this.name = name;
     this.settings = settings;
     this.seed = context.seed;
-    this.state = new PoolState(context.pipelines.map((p) => p.id), context.maxEpochs);
+    this.state = context.state;
     this.random = new Random(context.seed).fork();
     this.schedule = new RefitSchedule(settings.refit);
-    this.predictor = context.predictor.forTask(
-      context.pipelines.map((p) => p.config),
-      context.metaFeatures,
-      { seed: context.seed, metaInit: settings.metaInit },
-    );
+    const configs = context.pipelines.map((p) => p.config);
+    this.costs = new StepCostEstimator(configs, settings.costAware ? context.epochCost : undefined);
+    this.predictor = context.predictor.forTask(configs, context.metaFeatures, { seed: context.seed, metaInit: settings.metaInit });
   }
 
   describe(): Readonly<Record<string, unknown>> {
@@ -78,26 +89,27 @@ export class QuickTuneOptimizer implements Optimizer {
     const state = this.state;
     const candidates = state.candidates();
     if (candidates.length === 0) return null;
-    if (!this.settings.grayBox && this.current !== undefined && !state.isFinal(this.current)) {
-      return this.suggest(this.current);
+    const current = this.current;
+    if (!this.settings.grayBox && current !== undefined && !state.isFinal(current) && !state.isPending(current)) {
+      return this.suggest(current);
     }
     if (state.observations === 0) {
-      // NOTE: initial design: one random pipeline at epoch 1 (nothing to condition the GP on yet).
+      // NOTE: initial design: random pipelines at epoch 1 (nothing to condition the GP on yet).
       const untried = candidates.filter((i) => state.epochsOf(i) === 0);
       return this.choose(this.random.pick(untried.length > 0 ? untried : candidates));
     }
-    if (this.dirty) await this.refit();
-    return this.choose(await this.acquire(candidates, situation.remainingSeconds));
+    await this.update();
+    const { pipeline, seconds } = await this.acquire(candidates, situation.remainingSeconds);
+    const suggestion = this.choose(pipeline);
+    return seconds === undefined ? suggestion : { ...suggestion, predictedSeconds: seconds };
   }
 
   async tell(record: StepRecord): Promise<void> {
-    const before = this.state.bestScore;
-    this.state.observe(record);
-    this.records.push(record);
-    if (record.status === 'ok') {
-      this.schedule.observed(this.state.bestScore > before, record.seconds);
-      this.dirty = true;
-    }
+    if (record.status !== 'ok' || record.score === null) return;
+    this.schedule.observed(record.score > this.bestTold, record.seconds);
+    this.bestTold = Math.max(this.bestTold, record.score);
+    const pipeline = this.state.indexOf(record.configId);
+    if (pipeline !== undefined) this.costs.observe(pipeline, record);
   }
 
   dispose(): void {
@@ -113,23 +125,57 @@ export class QuickTuneOptimizer implements Optimizer {
     return { configId: this.state.ids[i] ?? '', epoch: this.state.epochsOf(i) + 1 };
   }
 
+  /** Refits on new observations; with 'believer', conditions the GP on the pending steps' predicted scores. */
+  private async update(): Promise<void> {
+    if (this.fittedOn !== this.state.observations) {
+      await this.refit();
+      this.fittedOn = this.state.observations;
+      this.fantasies.clear();
+    }
+    if (this.settings.pending !== 'believer') return;
+    const pending = this.state.pending;
+    const live = new Set(pending.map((p) => p.claim));
+    let changed = false;
+    for (const claim of this.fantasies.keys()) {
+      if (live.has(claim)) continue;
+      this.fantasies.delete(claim);
+      changed = true;
+    }
+    if (changed) await this.condition();
+    const fresh = pending.filter((p) => !this.fantasies.has(p.claim));
+    if (fresh.length === 0) return;
+    const points = fresh.map((p) => {
+      const pipeline = this.state.indexOf(p.configId) ?? 0;
+      return { claim: p.claim, point: { pipeline, epoch: p.epoch, curve: this.state.curve(pipeline) } };
+    });
+    const { mean } = await this.predictor.predict(points.map((p) => p.point));
+    points.forEach(({ claim, point }, k) => this.fantasies.set(claim, { ...point, score: mean[k] ?? 0, seconds: 1 }));
+    await this.condition();
+  }
+
   private async refit(): Promise<void> {
-    const points = selectTrainingSet(this.records, this.state, this.settings.trainingSet);
-    const options = this.schedule.next(points.length);
-    const report = await this.predictor.fit(points, options);
+    this.training = selectTrainingSet(this.state.records, this.state, this.settings.trainingSet);
+    const options = this.schedule.next(this.training.length);
+    const report = await this.predictor.fit(this.training, options);
     if (report.failed) {
-      log.warn({ method: this.name, n: points.length, loss: report.loss }, 'predictor fit failed; restarting next time');
+      log.warn({ method: this.name, n: this.training.length, loss: report.loss }, 'predictor fit failed; restarting next time');
       this.schedule.failed();
     }
-    this.dirty = false;
+  }
+
+  /** Conditions the GP (no weight update) on the observations and the pending steps' believed scores. */
+  private async condition(): Promise<void> {
+    await this.predictor.fit([...this.training, ...this.fantasies.values()], { steps: 0, costSteps: 0, restart: false, learningRate: 0 });
   }
 
   /** The score a candidate at `epoch` must beat (see {@link QuickTuneSettings.incumbent}). */
   private incumbentAt(epoch: number): number {
     const state = this.state;
+    let believed = -Infinity;
+    for (const fantasy of this.fantasies.values()) believed = Math.max(believed, fantasy.score);
     switch (this.settings.incumbent) {
       case 'global':
-        return state.bestScore;
+        return Math.max(state.bestScore, believed);
       case 'per-epoch': {
         const atEpoch = state.bestAtEpoch(epoch);
         return Number.isFinite(atEpoch) ? atEpoch : state.bestScore;
@@ -147,7 +193,7 @@ export class QuickTuneOptimizer implements Optimizer {
    * the end. (Horizons are not cut to the budget: that would make a short search's early choices differ from a
    * long one's, which the benchmark's 1 h and 4 h regret, read from 16 h searches, would not measure.)
    */
-  private async acquire(candidates: readonly number[], remainingSeconds: number | undefined): Promise<number> {
+  private async acquire(candidates: readonly number[], remainingSeconds: number | undefined): Promise<{ pipeline: number; seconds?: number }> {
     const state = this.state;
     // NOTE: −G trains whole curves, so it compares untried pipelines by their predicted final score.
     const untried = candidates.filter((i) => state.epochsOf(i) === 0);
@@ -158,15 +204,15 @@ export class QuickTuneOptimizer implements Optimizer {
       epoch: blackBox ? 1 : state.epochsOf(i) + 1,
       curve: blackBox ? [] : state.curve(i),
     }));
-    const cost = this.settings.costAware ? await this.predictor.predictCost(next) : undefined;
+    const cost = this.settings.costAware ? await this.costs.costs(next, this.predictor) : undefined;
     const left = cost === undefined || remainingSeconds === undefined ? Infinity : remainingSeconds;
-    const anyFits = cost !== undefined && cost.some((c) => c <= left);
+    const anyFits = cost !== undefined && cost.some((c) => c.next <= left);
     const queries: CurvePoint[] = [];
     const owners: number[] = [];
     const steps: number[] = [];
     next.forEach((q, p) => {
       const done = q.epoch - 1;
-      const seconds = cost?.[p] ?? 0;
+      const seconds = cost?.[p]?.next ?? 0;
       if (anyFits && seconds > left) return;
       for (const epoch of this.queryEpochs(done, blackBox)) {
         queries.push({ ...q, epoch });
@@ -175,7 +221,7 @@ export class QuickTuneOptimizer implements Optimizer {
       }
     });
     const { mean, std } = await this.predictor.predict(queries);
-    const logCost = cost?.map((c) => Math.log(Math.max(c, 1e-6)));
+
     const scores = new Float64Array(pool.length).fill(-Infinity);
     const thresholds = new Map<number, number>();
     queries.forEach((q, j) => {
@@ -186,14 +232,16 @@ export class QuickTuneOptimizer implements Optimizer {
       }
       const p = owners[j] ?? 0;
       const logEi = logExpectedImprovement(mean[j] ?? 0, std[j] ?? 0, incumbent);
-      // NOTE: reaching epoch t+k costs k epochs; the next epoch's predicted seconds stand for each of them.
-      const score = logEi - (logCost === undefined ? 0 : (logCost[p] ?? 0) + Math.log(steps[j] ?? 1));
+      // NOTE: reaching epoch t+k costs the next epoch plus k-1 later ones (the same seconds unless the trainer says).
+      const c = cost?.[p];
+      const score = logEi - (c === undefined ? 0 : Math.log(Math.max(c.next + ((steps[j] ?? 1) - 1) * c.later, 1e-6)));
       if (score > (scores[p] ?? -Infinity)) scores[p] = score;
     });
     const best = argMax(scores);
     // NOTE: every EI can be exactly 0 (std 0 and no predicted gain); fall back to a random candidate.
-    if (best < 0 || scores[best] === -Infinity) return this.random.pick(pool);
-    return pool[best] ?? this.random.pick(pool);
+    const k = best < 0 || scores[best] === -Infinity || pool[best] === undefined ? this.random.pick(pool.map((_, j) => j)) : best;
+    const seconds = cost?.[k]?.next;
+    return { pipeline: pool[k] ?? 0, ...(seconds === undefined ? {} : { seconds }) };
   }
 
   /** The epochs a candidate with `done` epochs is scored at: its next one and its look-ahead horizons. */

@@ -1,21 +1,21 @@
-import type { StepRecord } from '../study/types.ts';
+import type { PoolView } from '../core/pool-state.ts';
 import { Random } from '../util/random.ts';
 import type { OptimizerContext } from './context.ts';
-import { PoolState } from './pool-state.ts';
 import type { Optimizer, Suggestion } from './types.ts';
 
 /**
- * Random (pipeline, next epoch) pairs: every step trains one uniformly chosen unfinished pipeline (unseen
- * ones included) for one more epoch. The gray-box random baseline of spec/targets.md.
+ * Random (pipeline, next epoch) pairs: every step trains one uniformly chosen unfinished, not running
+ * pipeline (unseen ones included) for one more epoch. The gray-box random baseline; asynchronous by
+ * construction.
  */
 export class RandomPairs implements Optimizer {
   readonly name = 'random-pairs';
-  private readonly state: PoolState;
+  private readonly state: PoolView;
   private readonly random: Random;
   private readonly seed: number;
 
   constructor(context: OptimizerContext) {
-    this.state = new PoolState(context.pipelines.map((p) => p.id), context.maxEpochs);
+    this.state = context.state;
     this.seed = context.seed;
     this.random = new Random(context.seed).fork();
   }
@@ -31,7 +31,5 @@ export class RandomPairs implements Optimizer {
     return { configId: this.state.ids[i] ?? '', epoch: this.state.epochsOf(i) + 1 };
   }
 
-  async tell(record: StepRecord): Promise<void> {
-    this.state.observe(record);
-  }
+  async tell(): Promise<void> {}
 }

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.ts';
 import { Asha, DEFAULT_ASHA } from './asha.ts';
 import type { OptimizerContext } from './context.ts';
 import { QuickTuneOptimizer, type QuickTuneSettings } from './quicktune.ts';
+import { DefaultPipeline } from './default-pipeline.ts';
 import { RandomPairs } from './random-pairs.ts';
 import { RandomSearch } from './random-search.ts';
 import { BUDGET_ESTIMATE, BUDGETED_REFIT, CONDITION_ONLY, PAPER_REFIT } from './refit-schedule.ts';
@@ -37,6 +38,7 @@ export const QUICKTUNE_DEFAULTS: QuickTuneSettings = {
   trainingSet: { maxPoints: 300 },
   incumbent: 'global',
   horizons: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+  pending: 'believer',
 };
 
 /**
@@ -73,6 +75,9 @@ const DEFINITIONS: readonly MethodDefinition[] = [
   quickTune('qt-no-lookahead', "ablation: Quick-Tune with the paper's acquisition (next-epoch EI against the best score at that epoch)", PAPER_ACQUISITION),
   quickTune('qt-no-cost', 'ablation QT: +M -C +G (EI not divided by the predicted cost)', { costAware: false }),
   quickTune('qt-no-graybox', 'ablation QT: +M +C -G (a chosen pipeline is trained to the end)', { grayBox: false }),
+  quickTune('qt-pending-exclude', 'variant: Quick-Tune that only leaves running pipelines out (no kriging believer for pending steps)', {
+    pending: 'exclude',
+  }),
   quickTune('qt-paper-refit', "ablation: Quick-Tune with the paper's online refit schedule (Adam steps up to 1% of the training time)", {
     refit: { ...PAPER_REFIT, budget: { ...BUDGET_ESTIMATE, share: 0.01, initialCredit: 120 } },
   }),
@@ -91,6 +96,14 @@ const DEFINITIONS: readonly MethodDefinition[] = [
     metaLearned: false,
     settings: {},
     create: (context) => new RandomSearch(context),
+  },
+  {
+    name: 'default',
+    description: "the trainer's hand-picked default pipeline, trained epoch after epoch (the reference to beat)",
+    needsPredictor: false,
+    metaLearned: false,
+    settings: {},
+    create: (context) => new DefaultPipeline(context),
   },
   {
     name: 'random-pairs',

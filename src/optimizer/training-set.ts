@@ -1,6 +1,6 @@
 import type { ObservedPoint } from '../predictor/types.ts';
-import type { StepRecord } from '../study/types.ts';
-import type { PoolState } from './pool-state.ts';
+import type { StepRecord } from '../core/step.ts';
+import type { PoolView } from '../core/pool-state.ts';
 
 /** How the observations a refit trains on are chosen. */
 export interface TrainingSetSettings {
@@ -17,7 +17,7 @@ export interface TrainingSetSettings {
  */
 export function selectTrainingSet(
   records: readonly StepRecord[],
-  state: PoolState,
+  state: PoolView,
   settings: TrainingSetSettings,
 ): ObservedPoint[] {
   const all: ObservedPoint[] = [];
@@ -39,7 +39,7 @@ export function selectTrainingSet(
 }
 
 /** Keeps each pipeline's last point, then a fraction of the others spread evenly over each curve. */
-function thin(all: readonly ObservedPoint[], state: PoolState, cap: number): ObservedPoint[] {
+function thin(all: readonly ObservedPoint[], state: PoolView, cap: number): ObservedPoint[] {
   const lastEpoch = (p: ObservedPoint): boolean => p.epoch === state.epochsOf(p.pipeline);
   const lasts = all.filter(lastEpoch);
   if (lasts.length >= cap) return lasts.slice(lasts.length - cap);

@@ -1,10 +1,6 @@
-import type { StepRecord } from '../study/types.ts';
+import type { StepRecord, Suggestion } from '../core/step.ts';
 
-/** The next step to run: pipeline `configId` trained from epoch `epoch - 1` to `epoch`. */
-export interface Suggestion {
-  readonly configId: string;
-  readonly epoch: number;
-}
+export type { Suggestion } from '../core/step.ts';
 
 /** What the loop knows when it asks for a step. */
 export interface AskSituation {
@@ -14,16 +10,25 @@ export interface AskSituation {
 
 /**
  * A search method. It only proposes steps and learns from their results: it never trains, sleeps, reads or
- * writes files. Call order: any number of `tell` (e.g. replaying a resumed run), then alternating `ask` and
- * `tell`. Expensive model updates should happen lazily inside `ask`, so replaying many records costs one refit.
+ * writes files. It reads the pool's state from its context (the study's, updated by the study before each
+ * call): observed curves, finished pipelines, and pending ones (steps running on any worker).
+ *
+ * Call order: `tell` once per finished step, in the order the study applied them (when it is called, the
+ * state already holds that record, and, when a resumed study is replayed, later ones too); `ask` at any time,
+ * with any number of steps pending, any number of times before the next `tell`. An answer must be a pending-free,
+ * unfinished pipeline's next epoch. Expensive model updates should happen lazily inside `ask`, so that telling
+ * many records costs one refit.
  */
 export interface Optimizer {
   readonly name: string;
   /** Settings that identify the method in a run's journal and in benchmark results. */
   describe(): Readonly<Record<string, unknown>>;
-  /** The next step, or null when every pipeline is finished (the search then ends early). */
+  /**
+   * The next step, or null when nothing can run now: every pipeline finished or pending (the loop ends the
+   * search when nothing is pending either).
+   */
   ask(situation?: AskSituation): Promise<Suggestion | null>;
-  /** The result of a step this optimizer (or a previous session of the run) asked for. */
+  /** A finished step (of this worker, another worker, or a previous session). */
   tell(record: StepRecord): Promise<void>;
   /** Frees models and tensors. */
   dispose?(): void;

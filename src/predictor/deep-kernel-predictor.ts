@@ -38,6 +38,10 @@ export class DeepKernelPredictor implements Predictor {
     this.maxEpochs = checkpoint.manifest.metaDataset.maxEpochs;
   }
 
+  get identity(): string {
+    return `sha256:${this.checkpoint.manifest.weights.sha256}`;
+  }
+
   /** Tasks the predictor saw while meta-training (training and validation): never benchmark it on them. */
   get seenTasks(): string[] {
     const { train, validation } = this.checkpoint.manifest.tasks;

@@ -71,6 +71,8 @@ export interface TaskPredictorOptions {
 /** A loaded predictor checkpoint. */
 export interface Predictor {
   readonly maxEpochs: number;
+  /** What identifies the weights (a hash), recorded with a study so that its workers use the same ones. */
+  readonly identity?: string;
   /** Throws InputError when the pool cannot be encoded with this checkpoint's encoding. */
   forTask(pool: readonly Config[], metaFeatures: MetaFeatures, options: TaskPredictorOptions): TaskPredictor;
 }

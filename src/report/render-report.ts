@@ -1,5 +1,5 @@
 import { activeParameters } from '../space/conditions.ts';
-import type { RunSpace, RunState } from '../storage/types.ts';
+import type { RunSpace, StudySnapshot } from '../storage/types.ts';
 import { formatDuration } from '../util/duration.ts';
 import type { CurveSummary, Incumbent, RunSummary } from './run-summary.ts';
 
@@ -27,11 +27,11 @@ export function formatIncumbent(incumbent: Incumbent | undefined, space?: RunSpa
 }
 
 /** The human `report`: run facts, incumbent, steps per model and a compact view of the curves. */
-export function renderReport(run: RunState, summary: RunSummary): string {
+export function renderReport(run: StudySnapshot, summary: RunSummary): string {
   const { header } = run;
   const ok = summary.steps - summary.failed;
   const out = [
-    `Run ${run.journal}`,
+    `Run ${run.location}`,
     `  created ${header.createdAt} by quicktune ${header.quicktune}; ${run.sessions.length} session(s); seed ${header.seed}`,
     `  dataset ${header.dataset.path}; trainer ${describe(header.trainer)}; optimizer ${describe(header.optimizer)}`,
     `  ${summary.steps} steps (${ok} ok, ${summary.failed} failed) on ${summary.curves.length} of ${summary.poolSize} pipelines, ` +

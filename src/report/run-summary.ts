@@ -1,6 +1,6 @@
 import type { Config } from '../space/types.ts';
-import type { RunState } from '../storage/types.ts';
-import type { StepRecord } from '../study/types.ts';
+import type { StudySnapshot } from '../storage/types.ts';
+import type { StepRecord } from '../core/step.ts';
 
 /** The best (pipeline, epoch) seen: the highest score at any epoch, the earliest on ties. */
 export interface Incumbent {
@@ -58,7 +58,7 @@ export function incumbentOf(steps: readonly StepRecord[], configs: ReadonlyMap<s
 }
 
 /** Everything `report` shows about a run, computed from its journal. */
-export function summarizeRun(run: RunState): RunSummary {
+export function summarizeRun(run: StudySnapshot): RunSummary {
   const configs = new Map(run.pool.map((p) => [p.id, p.config]));
   const byPipeline = new Map<string, StepRecord[]>();
   for (const step of run.steps) byPipeline.set(step.configId, [...(byPipeline.get(step.configId) ?? []), step]);
@@ -102,7 +102,7 @@ export function summarizeRun(run: RunState): RunSummary {
 }
 
 /** `report --json` (spec/cli.md): the incumbent and every step in the order they finished. */
-export function reportJson(run: RunState, summary: RunSummary): Record<string, unknown> {
+export function reportJson(run: StudySnapshot, summary: RunSummary): Record<string, unknown> {
   const incumbent = summary.incumbent;
   return {
     incumbent: incumbent
@@ -112,15 +112,4 @@ export function reportJson(run: RunState, summary: RunSummary): Record<string, u
   };
 }
 
-/** (clock seconds, best score so far) at each improvement of the incumbent, over every recorded step. */
-export function trajectoryOf(steps: readonly StepRecord[]): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let best = Number.NEGATIVE_INFINITY;
-  for (const step of steps) {
-    if (step.status === 'ok' && step.score !== null && step.score > best) {
-      best = step.score;
-      out.push([step.finishedAt, best]);
-    }
-  }
-  return out;
-}
+export { trajectoryOf } from '../core/trajectory.ts';

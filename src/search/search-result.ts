@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { formatIncumbent } from '../report/render-report.ts';
 import { summarizeRun, trajectoryOf } from '../report/run-summary.ts';
-import { checkpointDir } from '../storage/storage-url.ts';
 import { formatDuration } from '../util/duration.ts';
 import type { DatasetSearchOutcome } from './dataset-search.ts';
 
@@ -23,6 +21,7 @@ export function searchJson(outcome: DatasetSearchOutcome): Record<string, unknow
     steps: outcome.run.steps.length,
     seconds: outcome.seconds,
     trajectory: trajectoryOf(outcome.run.steps),
+    checkpoint: outcome.checkpoint ?? null,
   };
 }
 
@@ -37,13 +36,7 @@ export function searchText(outcome: DatasetSearchOutcome, runDir: string): strin
     '',
     formatIncumbent(summary.incumbent, outcome.run.space),
   ];
-  const incumbent = summary.incumbent;
-  if (incumbent) {
-    const folder = checkpointDir(runDir, incumbent.configId);
-    const exact = join(folder, `epoch-${incumbent.epoch}`);
-    const shown = existsSync(exact) ? exact : existsSync(folder) ? folder : undefined;
-    if (shown) lines.push(`  checkpoint: ${friendly(shown)}`);
-  }
+  if (outcome.checkpoint) lines.push(`  checkpoint: ${friendly(outcome.checkpoint)}`);
   const top = summary.curves.filter((c) => c.best !== undefined).slice(0, TOP);
   if (top.length > 1) {
     const rows = top.map((c, i) => [String(i + 1), c.model, (c.best ?? 0).toFixed(4), String(c.bestEpoch ?? '-'), String(c.scores.length), c.configId]);

@@ -18,7 +18,9 @@ export function identityDifferences(run: RunIdentity, now: RunIdentity): string[
   }
   if (run.maxEpochs !== now.maxEpochs) out.push(`max epochs: the run used ${run.maxEpochs}, this invocation ${now.maxEpochs}`);
   out.push(...recordDifferences('trainer', run.trainer, now.trainer));
-  out.push(...recordDifferences('optimizer', run.optimizer, now.optimizer));
+  // NOTE: runs made before studies recorded their predictor have none; they resume with any.
+  const optimizerNow = run.optimizer.predictor === undefined ? { ...now.optimizer, predictor: undefined } : now.optimizer;
+  out.push(...recordDifferences('optimizer', run.optimizer, optimizerNow));
   return out;
 }
 

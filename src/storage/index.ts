@@ -1,9 +1,7 @@
-export type { JournalBackend, JournalEntry, RunBudget, RunHeader, RunIdentity, RunRecorder, RunSession, RunSpace, RunState } from './types.ts';
-export { JournalFileBackend } from './journal-file.ts';
-export { RunStore, type OpenRunOptions } from './run-store.ts';
-export { RunLock } from './run-lock.ts';
-export { loadRun } from './load-run.ts';
-export { replayJournal } from './replay-journal.ts';
+export type { BackendTransaction, JournalEntry, RunBudget, RunHeader, RunIdentity, RunSession, RunSpace, StudyBackend, StudySnapshot } from './types.ts';
+export { StorageConflict } from './types.ts';
+export { loadRun, loadStudy, readStudy } from './load-run.ts';
+export { replayJournal, StudyReplica, type ReplicaChanges } from './replica.ts';
 export { identityDifferences } from './header-check.ts';
-export { checkpointDir, JOURNAL_FILE, resolveStorage, type StorageLocation } from './storage-url.ts';
+export { checkpointDir, isSharedStorageUrl, JOURNAL_FILE, openStorage, redactUrl, type StorageRequest } from './registry.ts';
 export { fingerprintFolder } from './fingerprint.ts';

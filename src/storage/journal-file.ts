@@ -1,7 +1,7 @@
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.ts';
-import type { JournalBackend, JournalEntry } from './types.ts';
+import type { JournalEntry } from './types.ts';
 
 const NEWLINE = 0x0a;
 
@@ -17,7 +17,7 @@ interface Scan {
  * a crash the file holds every acknowledged entry plus at most one torn last line, which reading ignores
  * (with a warning) and the next writer truncates. A bad line anywhere else is corruption (InputError).
  */
-export class JournalFileBackend implements JournalBackend {
+export class JournalFile {
   readonly path: string;
   /** Messages about tolerated damage (a torn last line), for the caller to log or show. */
   readonly warnings: string[] = [];
@@ -31,17 +31,17 @@ export class JournalFileBackend implements JournalBackend {
   }
 
   /** Opens an existing journal for reading only (report, inspection): never modifies the file. */
-  static reader(path: string): JournalFileBackend {
-    return new JournalFileBackend(path, false);
+  static reader(path: string): JournalFile {
+    return new JournalFile(path, false);
   }
 
   /** Opens an existing journal for appending; a torn last line is truncated before the first append. */
-  static appender(path: string): JournalFileBackend {
-    return new JournalFileBackend(path, true);
+  static appender(path: string): JournalFile {
+    return new JournalFile(path, true);
   }
 
   /** Creates a new, empty journal; fails when the file exists (a run is never overwritten). */
-  static async create(path: string): Promise<JournalFileBackend> {
+  static async create(path: string): Promise<JournalFile> {
     let handle: FileHandle;
     try {
       handle = await open(path, 'wx');
@@ -52,7 +52,7 @@ export class JournalFileBackend implements JournalBackend {
     await handle.sync();
     await handle.close();
     await syncDirectory(dirname(path));
-    return new JournalFileBackend(path, true);
+    return new JournalFile(path, true);
   }
 
   async readLogs(from: number): Promise<readonly JournalEntry[]> {

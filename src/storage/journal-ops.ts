@@ -1,9 +1,12 @@
 import { z } from 'zod';
-import type { StepRecord } from '../study/types.ts';
+import type { RunningStep, StepRecord } from '../core/step.ts';
 import type { JournalEntry, RunBudget, RunHeader, RunSession, RunSpace } from './types.ts';
 
-/** Bumped when an entry changes incompatibly; a journal of a newer format is refused, not misread. */
-export const JOURNAL_FORMAT = 1;
+/**
+ * Bumped when an entry changes incompatibly; a journal of a newer format is refused, not misread. Format 2 adds
+ * claims and expiries (parallel and distributed search); format 1 journals are read as they are.
+ */
+export const JOURNAL_FORMAT = 2;
 
 const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const Budget = z.object({ seconds: z.number().positive().optional(), max_steps: z.number().int().positive().optional() });
@@ -35,6 +38,34 @@ export const SessionOp = z.object({
   host: z.string(),
   quicktune: z.string(),
   budget: Budget,
+  /** 'search': a search invocation (it may set the budget); 'worker': a worker joining a shared study. */
+  role: z.enum(['search', 'worker']).optional(),
+  /** The worker slots of this session (a slot runs one step at a time). */
+  workers: z.array(z.string()).optional(),
+  /** Wall time (ISO) at which the study's clock read 0 for this session: a resumed study's clock goes on. */
+  clock_origin: z.string().optional(),
+});
+
+/** A worker claimed a step: its pipeline is pending until a step record or an expiry ends the claim. */
+export const ClaimOp = z.object({
+  op: z.literal('claim'),
+  claim: z.string().min(1),
+  config_id: z.string(),
+  epoch: z.number().int().positive(),
+  worker: z.string(),
+  started_at: z.number().nonnegative(),
+  /** Lease length in seconds (renewed by heartbeats); null: held as long as the process holding the run lives. */
+  lease: z.number().positive().nullable(),
+  at: z.string(),
+  predicted_seconds: z.number().nonnegative().optional(),
+});
+
+/** A claim ended without a record: its worker died, lost its lease or was interrupted. The step may run again. */
+export const ExpireOp = z.object({
+  op: z.literal('expire'),
+  claim: z.string().min(1),
+  reason: z.string(),
+  at: z.string(),
 });
 
 export const StepOp = z.object({
@@ -48,6 +79,10 @@ export const StepOp = z.object({
   final: z.boolean(),
   error: z.string().optional(),
   finished_at: z.number().nonnegative(),
+  claim: z.string().optional(),
+  worker: z.string().optional(),
+  started_at: z.number().nonnegative().optional(),
+  predicted_seconds: z.number().nonnegative().optional(),
 });
 
 export const StopOp = z.object({
@@ -82,7 +117,7 @@ export const SpaceOp = z.object({
   order: z.array(z.string()),
 });
 
-export const JournalOp = z.discriminatedUnion('op', [HeaderOp, SpaceOp, PoolOp, SessionOp, StepOp, StopOp]);
+export const JournalOp = z.discriminatedUnion('op', [HeaderOp, SpaceOp, PoolOp, SessionOp, ClaimOp, ExpireOp, StepOp, StopOp]);
 export type JournalOp = z.infer<typeof JournalOp>;
 
 export function spaceEntry(space: RunSpace): JournalEntry {
@@ -139,10 +174,43 @@ export function sessionEntry(session: Omit<RunSession, 'stepsBefore' | 'stop'>):
     host: session.host,
     quicktune: session.quicktune,
     budget: budgetEntry(session.budget),
+    role: session.role,
+    workers: [...session.workers],
+    clock_origin: session.clockOrigin,
   };
 }
 
-export function stepEntry(seq: number, record: StepRecord): z.infer<typeof StepOp> {
+export function claimEntry(step: RunningStep, leaseSeconds: number | null): z.infer<typeof ClaimOp> {
+  return {
+    op: 'claim',
+    claim: step.claim,
+    config_id: step.configId,
+    epoch: step.epoch,
+    worker: step.worker,
+    started_at: step.startedAt,
+    lease: leaseSeconds,
+    at: new Date().toISOString(),
+    ...(step.predictedSeconds === undefined ? {} : { predicted_seconds: step.predictedSeconds }),
+  };
+}
+
+export function claimOf(entry: z.infer<typeof ClaimOp>): RunningStep {
+  return Object.freeze({
+    claim: entry.claim,
+    configId: entry.config_id,
+    epoch: entry.epoch,
+    worker: entry.worker,
+    startedAt: entry.started_at,
+    ...(entry.predicted_seconds === undefined ? {} : { predictedSeconds: entry.predicted_seconds }),
+  });
+}
+
+export function expireEntry(claim: string, reason: string): z.infer<typeof ExpireOp> {
+  return { op: 'expire', claim, reason, at: new Date().toISOString() };
+}
+
+/** A step entry; `claim` ties it to the claim it ends (absent for steps of format-1 journals). */
+export function stepEntry(seq: number, record: StepRecord, claim?: string): z.infer<typeof StepOp> {
   return {
     op: 'step',
     seq,
@@ -154,6 +222,10 @@ export function stepEntry(seq: number, record: StepRecord): z.infer<typeof StepO
     final: record.final,
     ...(record.error === undefined ? {} : { error: record.error }),
     finished_at: record.finishedAt,
+    ...(claim === undefined ? {} : { claim }),
+    ...(record.worker === undefined ? {} : { worker: record.worker }),
+    ...(record.startedAt === undefined ? {} : { started_at: record.startedAt }),
+    ...(record.predictedSeconds === undefined ? {} : { predicted_seconds: record.predictedSeconds }),
   };
 }
 
@@ -167,5 +239,8 @@ export function stepOf(entry: z.infer<typeof StepOp>): StepRecord {
     final: entry.final,
     ...(entry.error === undefined ? {} : { error: entry.error }),
     finishedAt: entry.finished_at,
+    ...(entry.worker === undefined ? {} : { worker: entry.worker }),
+    ...(entry.started_at === undefined ? {} : { startedAt: entry.started_at }),
+    ...(entry.predicted_seconds === undefined ? {} : { predictedSeconds: entry.predicted_seconds }),
   });
 }

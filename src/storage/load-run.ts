@@ -1,17 +1,17 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { JournalFileBackend } from './journal-file.ts';
-import { replayJournal } from './replay-journal.ts';
-import { JOURNAL_FILE } from './storage-url.ts';
-import type { RunState } from './types.ts';
+import { FileBackend } from './backends/file.ts';
+import { openStorage, JOURNAL_FILE, type StorageRequest } from './registry.ts';
+import { StudyReplica } from './replica.ts';
+import type { StudyBackend, StudySnapshot } from './types.ts';
 
 /**
- * Reads a run without locking or modifying it (report, inspection; safe while a search is writing it).
- * `location` is a run directory (its journal.jsonl) or a journal file. A missing or malformed run is an
- * InputError naming it.
+ * Reads a run directory (its journal.jsonl) or a journal file without locking or modifying it (report,
+ * evaluate, the dashboard; safe while a search is writing it). A missing or malformed run is an InputError
+ * naming it.
  */
-export async function loadRun(location: string): Promise<RunState> {
+export async function loadRun(location: string): Promise<StudySnapshot> {
   let journal = location;
   try {
     if ((await stat(location)).isDirectory()) journal = join(location, JOURNAL_FILE);
@@ -23,7 +23,24 @@ export async function loadRun(location: string): Promise<RunState> {
   } catch {
     throw new InputError(`${location}: not a run directory (no ${JOURNAL_FILE} in it)`, 'run.missing');
   }
-  const backend = JournalFileBackend.reader(journal);
-  const entries = await backend.readLogs(0);
-  return replayJournal(journal, entries, backend.warnings);
+  const backend = new FileBackend(journal);
+  return readStudy(backend, await backend.warnings());
+}
+
+/** Reads a study from any storage (`--storage URL --study NAME`), without writing to it. */
+export async function loadStudy(request: StorageRequest): Promise<StudySnapshot> {
+  const backend = await openStorage(request);
+  try {
+    return await readStudy(backend);
+  } finally {
+    await backend.close();
+  }
+}
+
+/** The study a backend holds, rebuilt from all its entries. */
+export async function readStudy(backend: StudyBackend, warnings: readonly string[] = []): Promise<StudySnapshot> {
+  const replica = new StudyReplica(backend.location);
+  replica.noteWarnings(warnings);
+  replica.apply(await backend.read(0));
+  return replica.snapshot();
 }

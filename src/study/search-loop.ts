@@ -1,44 +1,51 @@
-import { InternalError } from '../errors.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunningStep, StepRecord } from '../core/step.ts';
+import { trajectoryOf } from '../core/trajectory.ts';
 import { getLogger } from '../logging.ts';
-import { PoolState } from '../optimizer/pool-state.ts';
 import type { Optimizer } from '../optimizer/types.ts';
-import type { Pipeline } from '../space/types.ts';
-import type { Trainer } from '../trainers/types.ts';
-import type { Clock, StepRecord } from './types.ts';
+import type { StepOutcome, Trainer } from '../trainers/types.ts';
+import type { Clock, InFlight } from './clock.ts';
+import type { StepResult, Study } from './study.ts';
+import type { ReplicaChanges } from '../storage/replica.ts';
+
+/** One place a step can run: a trainer of its own (its own process), and the devices it may use. */
+export interface WorkerSlot {
+  /** The worker id recorded with its claims and steps (unique within the study). */
+  readonly id: string;
+  readonly trainer: Trainer;
+}
 
 export interface SearchLoopOptions {
   readonly optimizer: Optimizer;
-  readonly trainer: Trainer;
-  /** The candidate pool; every suggestion must name one of these ids. */
-  readonly pipelines: readonly Pipeline[];
+  /** The study: its state is what the optimizer reads; claims and records go through it. */
+  readonly study: Study;
+  /** Steps run at once: one per slot. */
+  readonly slots: readonly WorkerSlot[];
   /** The last epoch any pipeline may reach (T). */
   readonly maxEpochs: number;
-  /**
-   * Time as the search sees it. For a resumed run, build it so that it starts at the last previous record's
-   * `finishedAt` (RealClock(startAt) / SimulatedClock({startAt})).
-   */
+  /** Time as the search sees it (a resumed run's clock starts where the study's left off). */
   readonly clock: Clock;
   /**
-   * Stop once the clock reaches this many seconds (the step running then finishes and is recorded). The
-   * optimizer is told the seconds left at each ask, so a cost-aware one can avoid a step that would overrun.
+   * Stop starting steps once the clock reaches this many seconds (running steps finish and are recorded).
+   * The optimizer is told the seconds left at each ask, so a cost-aware one can avoid a step that would overrun.
    */
   readonly budgetSeconds?: number;
-  /** Stop after this many steps in total, previous ones included. */
+  /** Stop starting steps once the study holds this many (records and running steps, every worker's). */
   readonly maxSteps?: number;
-  /** Records of earlier sessions of this run, in the order they finished: told to the optimizer, not re-run. */
-  readonly previous?: readonly StepRecord[];
-  /** Called with each new record and awaited before the optimizer learns of it and the next step starts. */
+  /** Called after each step this loop recorded (durable by then). */
   readonly onStep?: (record: StepRecord) => void | Promise<void>;
   /** The checkpoint folder a trainer gets for a pipeline (undefined for replay). */
   readonly checkpointDir?: (configId: string) => string | undefined;
-  /** Aborting stops the search after the running step (whose trainer also sees the signal). */
+  /** Aborting stops the search: running steps are interrupted and given back unrecorded, to run again later. */
   readonly signal?: AbortSignal;
+  /** Shared studies: how often to look for other workers' results while this one has nothing to run. */
+  readonly pollSeconds?: number;
 }
 
 export type StopReason = 'budget' | 'max-steps' | 'exhausted' | 'aborted';
 
 export interface SearchOutcome {
-  /** Every record of the run, previous sessions first. */
+  /** Every record of the study, previous sessions' and other workers' included, in commit order. */
   readonly records: readonly StepRecord[];
   readonly incumbent: { readonly configId: string; readonly epoch: number; readonly score: number } | undefined;
   /** Clock reading at the end, overhead included where the clock counts it. */
@@ -48,123 +55,221 @@ export interface SearchOutcome {
   readonly stopReason: StopReason;
   /** (finishedAt, best score so far) at each improvement of the incumbent. */
   readonly trajectory: ReadonlyArray<readonly [number, number]>;
+  /** Steps this loop recorded. */
+  readonly recorded: number;
+}
+
+type Completion = { readonly ok: true; readonly outcome: StepOutcome } | { readonly ok: false; readonly error: string; readonly seconds: number };
+
+interface Running {
+  readonly claim: RunningStep;
+  readonly flight: InFlight<Completion>;
+  readonly controller: AbortController;
 }
 
 const log = getLogger('study');
 
 /**
- * The search loop: ask the optimizer for a (pipeline, epoch) step, run it with the trainer, make it durable
- * through `onStep`, tell the optimizer, repeat until the budget, the step limit or the pool is exhausted.
- * It owns neither the trainer nor the optimizer (the caller closes and disposes them). A trainer failure is
- * recorded as a failed, final step; a suggestion that is not a pipeline's next epoch is a bug (InternalError).
+ * The search loop, for one slot or many: while a slot is free, ask the optimizer (which sees the pending
+ * steps) and claim the step in the study; when a step finishes, record it through the study and tell the
+ * optimizer; repeat until the budget, the step limit or the pool is exhausted. The same loop runs a real
+ * search (real clock, trainers in their own processes), a worker of a shared study, and a replay (simulated
+ * clock, recorded curves). It owns neither trainers nor optimizer (the caller closes and disposes them). A
+ * trainer failure is recorded as a failed, final step; a suggestion that is not a valid next step is a bug.
  */
 export async function runSearchLoop(options: SearchLoopOptions): Promise<SearchOutcome> {
-  const { optimizer, trainer, clock } = options;
-  const configs = new Map(options.pipelines.map((p) => [p.id, p.config]));
-  const state = new PoolState(
-    options.pipelines.map((p) => p.id),
-    options.maxEpochs,
-  );
-  const records: StepRecord[] = [];
-  const trajectory: Array<[number, number]> = [];
+  const { optimizer, study, clock, slots } = options;
+  const state = study.state;
+  const running = new Map<number, Running>();
   let overhead = 0;
+  let recorded = 0;
+  let stopping: StopReason | undefined;
 
-  const timed = async <T>(work: () => Promise<T>): Promise<T> => {
+  const timed = async <T>(slot: number, work: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     try {
       return await work();
     } finally {
       const seconds = (performance.now() - started) / 1000;
       overhead += seconds;
-      clock.chargeOverhead?.(seconds);
+      clock.chargeOverhead(seconds, slot);
     }
   };
-  const accept = (record: StepRecord): void => {
-    const before = state.bestScore;
-    state.observe(record);
-    records.push(record);
-    if (state.bestScore > before) trajectory.push([record.finishedAt, state.bestScore]);
+  const tellAll = (slot: number) => async (changes: ReplicaChanges) => {
+    for (const record of changes.records) await timed(slot, () => optimizer.tell(record));
   };
 
-  for (const record of options.previous ?? []) {
-    accept(record);
-    await timed(() => optimizer.tell(record));
-  }
+  for (const record of state.records) await timed(0, () => optimizer.tell(record));
 
-  let stopReason: StopReason;
-  for (;;) {
-    if (options.signal?.aborted) {
-      stopReason = 'aborted';
-      break;
-    }
-    if (options.budgetSeconds !== undefined && clock.now() >= options.budgetSeconds) {
-      stopReason = 'budget';
-      break;
-    }
-    if (options.maxSteps !== undefined && records.length >= options.maxSteps) {
-      stopReason = 'max-steps';
-      break;
-    }
-    const remainingSeconds = options.budgetSeconds === undefined ? undefined : options.budgetSeconds - clock.now();
-    const suggestion = await timed(() => optimizer.ask(remainingSeconds === undefined ? {} : { remainingSeconds }));
-    if (suggestion === null) {
-      stopReason = 'exhausted';
-      break;
-    }
-    const problem = state.problemWith(suggestion);
-    if (problem !== undefined) throw new InternalError(`optimizer '${optimizer.name}' proposed an invalid step: ${problem}`);
-    const config = configs.get(suggestion.configId);
-    if (config === undefined) throw new InternalError(`pipeline '${suggestion.configId}' has no config`);
+  const stepsAtLimit = (): boolean => options.maxSteps !== undefined && state.records.length + state.pending.length >= options.maxSteps;
 
-    const started = performance.now();
-    let record: StepRecord;
-    try {
-      const outcome = await trainer.train({
-        configId: suggestion.configId,
-        config,
-        epoch: suggestion.epoch,
-        maxEpochs: options.maxEpochs,
-        checkpointDir: options.checkpointDir?.(suggestion.configId),
-        signal: options.signal ?? new AbortController().signal,
-      });
-      clock.advance(outcome.seconds);
-      record = {
-        configId: suggestion.configId,
-        epoch: suggestion.epoch,
-        score: outcome.score,
-        seconds: outcome.seconds,
+  /** Starts steps on free slots; stops at the first slot for which the optimizer has nothing. */
+  const fill = async (): Promise<void> => {
+    for (let k = 0; k < slots.length; k++) {
+      const slot = slots[k];
+      if (!slot || running.has(k) || stopping !== undefined) continue;
+      if (options.signal?.aborted) return;
+      if (options.budgetSeconds !== undefined && clock.readyAt(k) >= options.budgetSeconds) {
+        stopping = 'budget';
+        return;
+      }
+      if (stepsAtLimit()) {
+        stopping = 'max-steps';
+        return;
+      }
+      const remainingSeconds = options.budgetSeconds === undefined ? undefined : options.budgetSeconds - clock.readyAt(k);
+      const claim = await study.claim(
+        slot.id,
+        () => clock.readyAt(k),
+        () => timed(k, () => optimizer.ask(remainingSeconds === undefined ? {} : { remainingSeconds })),
+        tellAll(k),
+      );
+      if (claim === null) return;
+      running.set(k, start(k, slot, claim));
+    }
+  };
+
+  const start = (k: number, slot: WorkerSlot, claim: RunningStep): Running => {
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const config = study.configOf(claim.configId);
+    const began = performance.now();
+    const done = (async (): Promise<Completion> => {
+      try {
+        if (config === undefined) throw new Error(`pipeline '${claim.configId}' has no config`);
+        const outcome = await slot.trainer.train({
+          configId: claim.configId,
+          config,
+          epoch: claim.epoch,
+          maxEpochs: options.maxEpochs,
+          checkpointDir: options.checkpointDir?.(claim.configId),
+          signal: controller.signal,
+        });
+        return { ok: true, outcome };
+      } catch (error) {
+        return { ok: false, error: error instanceof Error ? error.message : String(error), seconds: (performance.now() - began) / 1000 };
+      } finally {
+        options.signal?.removeEventListener('abort', onAbort);
+      }
+    })();
+    const flight: InFlight<Completion> = {
+      slot: k,
+      startedAt: claim.startedAt,
+      done,
+      seconds: (result) => (result.ok ? result.outcome.seconds : result.seconds),
+    };
+    return { claim, flight, controller };
+  };
+
+  const resultOf = (completion: Completion, claim: RunningStep, finishedAt: number): StepResult => {
+    if (completion.ok) {
+      return {
+        score: completion.outcome.score,
+        seconds: completion.outcome.seconds,
         status: 'ok',
-        final: outcome.final === true || suggestion.epoch >= options.maxEpochs,
-        finishedAt: clock.now(),
-      };
-    } catch (error) {
-      const seconds = (performance.now() - started) / 1000;
-      const message = error instanceof Error ? error.message : String(error);
-      log.warn({ configId: suggestion.configId, epoch: suggestion.epoch, err: message }, 'step failed; pipeline dropped');
-      clock.advance(seconds);
-      record = {
-        configId: suggestion.configId,
-        epoch: suggestion.epoch,
-        score: null,
-        seconds,
-        status: 'failed',
-        final: true,
-        error: message.split('\n')[0]?.slice(0, 200) ?? 'failed',
-        finishedAt: clock.now(),
+        final: completion.outcome.final === true || claim.epoch >= options.maxEpochs,
+        finishedAt,
       };
     }
-    accept(record);
-    await options.onStep?.(record);
-    await timed(() => optimizer.tell(record));
+    log.warn({ configId: claim.configId, epoch: claim.epoch, worker: claim.worker, err: completion.error }, 'step failed; pipeline dropped');
+    return {
+      score: null,
+      seconds: completion.seconds,
+      status: 'failed',
+      final: true,
+      error: completion.error.split('\n')[0]?.slice(0, 200) ?? 'failed',
+      finishedAt,
+    };
+  };
+
+  const heartbeat = study.backend.shared ? startHeartbeats(study, slots, running) : undefined;
+  try {
+    for (;;) {
+      if (options.signal?.aborted) {
+        stopping = 'aborted';
+        break;
+      }
+      await fill();
+      if (options.signal?.aborted) continue;
+      const idle = running.size < slots.length && stopping === undefined;
+      if (running.size === 0) {
+        if (stopping !== undefined) break;
+        // NOTE: in a shared study other workers' running steps may free pipelines (or end the pool) later.
+        if (study.backend.shared && state.pending.length > 0) {
+          await pause(options.pollSeconds ?? 1, options.signal);
+          await tellAll(0)(await study.sync());
+          continue;
+        }
+        stopping = state.exhausted ? 'exhausted' : (stopping ?? 'exhausted');
+        break;
+      }
+      const next = clock.next([...running.values()].map((r) => r.flight));
+      const poll = idle && study.backend.shared ? pause(options.pollSeconds ?? 1, options.signal).then(() => undefined) : undefined;
+      const finished = poll ? await Promise.race([next, poll]) : await next;
+      if (finished === undefined) {
+        await tellAll(0)(await study.sync());
+        continue;
+      }
+      const entry = running.get(finished.step.slot);
+      if (!entry) continue;
+      running.delete(finished.step.slot);
+      if (options.signal?.aborted || (entry.controller.signal.aborted && !finished.result.ok)) {
+        // NOTE: an interrupted step did not fail: giving its claim back lets it run again later.
+        await study.release([entry.claim], entry.controller.signal.aborted && !options.signal?.aborted ? 'its lease was lost' : 'the search was interrupted');
+        continue;
+      }
+      const record = await study.finish(entry.claim, resultOf(finished.result, entry.claim, finished.finishedAt), tellAll(finished.step.slot));
+      if (record === undefined) continue;
+      recorded++;
+      await options.onStep?.(record);
+    }
+    if (running.size > 0) {
+      for (const entry of running.values()) entry.controller.abort(new Error('the search stopped'));
+      await Promise.all([...running.values()].map((r) => r.flight.done));
+      await study.release([...running.values()].map((r) => r.claim), 'the search was interrupted');
+      running.clear();
+    }
+  } finally {
+    heartbeat?.stop();
   }
 
+  const records = state.records;
   const best = state.incumbent;
+  const seconds = Math.max(clock.now(), ...slots.map((_, k) => clock.readyAt(k)));
   return {
     records,
     incumbent: best && { configId: state.ids[best.pipeline] ?? '', epoch: best.epoch, score: best.score },
-    seconds: clock.now(),
+    seconds,
     overheadSeconds: overhead,
-    stopReason,
-    trajectory,
+    stopReason: stopping ?? 'exhausted',
+    trajectory: trajectoryOf(records),
+    recorded,
   };
+}
+
+async function pause(seconds: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(seconds * 1000, undefined, signal ? { signal } : {});
+  } catch {
+    // NOTE: an abort ends the pause early; the loop sees the signal next.
+  }
+}
+
+/** Renews the leases of running steps every third of a lease; a lost lease interrupts its step. */
+function startHeartbeats(study: Study, slots: readonly WorkerSlot[], running: ReadonlyMap<number, Running>): { stop(): void } {
+  const every = Math.max(1, (study.leaseLength ?? 60) / 3) * 1000;
+  const timer = setInterval(() => {
+    slots.forEach((slot, k) => {
+      const entry = running.get(k);
+      study.renew(slot.id, entry ? [entry.claim] : []).then(
+        (lost) => {
+          if (entry && lost.length > 0) entry.controller.abort(new Error('the lease of this step was lost'));
+        },
+        (error: unknown) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'heartbeat failed; retrying'),
+      );
+    });
+  }, every);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

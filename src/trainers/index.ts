@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.ts';
 import { shippedMetadataPath } from '../util/package-info.ts';
+import type { Config } from '../space/types.ts';
 import type { Trainer } from './types.ts';
 
 /** What `quicktune search --dataset` hands a trainer factory. */
@@ -15,6 +16,10 @@ export interface TrainerSetup {
   readonly command?: string;
   /** Per-step limit in seconds, when the caller sets one. */
   readonly stepTimeoutSeconds?: number;
+  /** The worker slot this trainer serves (0-based; a search with --workers N makes N trainers). */
+  readonly slot?: number;
+  /** The devices of this slot (--gpus, round robin); empty: none assigned. */
+  readonly devices?: readonly string[];
 }
 
 /** A trainer adapter as data: adding one is adding an entry to {@link TRAINERS}. */
@@ -23,6 +28,11 @@ export interface TrainerDefinition {
   readonly description: string;
   /** The search space file used when --space is not given (absent: the shipped paper space). */
   readonly defaultSpace?: string;
+  /**
+   * The trainer's hand-picked default pipeline, a config of its default space (pinned in it, so every pool
+   * holds it): the reference a search must beat (method `default`).
+   */
+  readonly defaultConfig?: Config;
   /** Builds the trainer; modules are imported here, so `--help` never loads tfjs. */
   create(setup: TrainerSetup): Promise<Trainer>;
 }

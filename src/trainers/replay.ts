@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TrainerError } from '../errors.ts';
 import type { MetaConfig, MetaTask } from '../metadata/types.ts';
 import type { Config, Pipeline } from '../space/types.ts';
@@ -18,18 +19,23 @@ function configOf(run: MetaConfig): Config {
 /**
  * Tabular replay of one meta-dataset task (spec/method.md section 10): training pipeline P from epoch t-1 to
  * t returns the recorded score of epoch t and charges the recorded seconds of that epoch only. A pipeline
- * must be continued one epoch at a time from where it stopped; a curve that ended (finished or diverged)
- * cannot be continued.
+ * is continued one epoch at a time from where it stopped (the study checks that, so workers of one study in
+ * several processes can share the task); a curve that ended (finished or diverged) cannot be continued.
  */
 export class ReplayTrainer implements Trainer {
   readonly name = 'replay';
   private readonly task: MetaTask;
   private readonly runs: ReadonlyMap<string, MetaConfig>;
-  private readonly reached = new Map<string, number>();
+  private readonly timeScale: number | undefined;
 
-  constructor(task: MetaTask) {
+  /**
+   * `timeScale`: sleep the recorded seconds times this before answering, and charge what was slept (a real-time
+   * replay, for trying parallel and distributed search anywhere); absent: answer at once (the simulator).
+   */
+  constructor(task: MetaTask, options: { readonly timeScale?: number } = {}) {
     this.task = task;
     this.runs = new Map(task.configs.map((run) => [run.id, run]));
+    this.timeScale = options.timeScale;
   }
 
   describe(): Readonly<Record<string, unknown>> {
@@ -40,18 +46,21 @@ export class ReplayTrainer implements Trainer {
     if (step.signal.aborted) throw new TrainerError('replay step aborted');
     const run = this.runs.get(step.configId);
     if (run === undefined) throw new TrainerError(`task ${this.task.name} has no run '${step.configId}'`);
-    const reached = this.reached.get(step.configId) ?? 0;
-    if (step.epoch !== reached + 1) {
-      throw new TrainerError(`run '${step.configId}' is at epoch ${reached}; a replay cannot run epoch ${step.epoch}`);
-    }
     const recorded = run.scores.length;
     if (step.epoch > recorded) {
       throw new TrainerError(`run '${step.configId}' ended after epoch ${recorded}; it cannot be continued`);
     }
-    this.reached.set(step.configId, step.epoch);
+    const recordedSeconds = run.costs[step.epoch - 1] ?? 0;
+    if (this.timeScale !== undefined) {
+      try {
+        await sleep(recordedSeconds * this.timeScale * 1000, undefined, { signal: step.signal });
+      } catch {
+        throw new TrainerError('replay step aborted');
+      }
+    }
     return {
       score: run.scores[step.epoch - 1] ?? 0,
-      seconds: run.costs[step.epoch - 1] ?? 0,
+      seconds: this.timeScale === undefined ? recordedSeconds : recordedSeconds * this.timeScale,
       final: step.epoch === recorded,
     };
   }

@@ -41,6 +41,33 @@ export interface Trainer {
    * meta-dataset's datasets.csv), for trainers that know the data; the predictor encodes the task with them.
    */
   datasetMetaFeatures?(): Promise<Readonly<Record<string, number>>>;
+  /**
+   * What an epoch costs with this trainer on this machine. Called once when a search starts (it may take a
+   * few seconds, e.g. a timed probe); the returned function is cheap and pure.
+   */
+  costModel?(): Promise<EpochCostModel>;
+  /** Where this trainer keeps a pipeline's checkpoints, so the search can keep what it needs and delete the rest. */
+  readonly checkpoints?: CheckpointLayout;
   /** Releases processes, workers or memory. Called once when the search ends. */
   close?(): Promise<void>;
 }
+
+/**
+ * A trainer's checkpoint layout inside a pipeline's checkpoint folder. The trainer writes one checkpoint per
+ * epoch and never deletes one: the search decides what to keep (the incumbent's, and the last epoch of every
+ * pipeline that may be continued).
+ */
+export interface CheckpointLayout {
+  /** The file or folder holding epoch `epoch` of the pipeline whose checkpoint folder is `dir`. */
+  path(dir: string, epoch: number): string;
+  /** Deletes every epoch's checkpoint in `dir` except those of `keep`; returns the bytes freed. */
+  prune(dir: string, keep: readonly number[]): Promise<number>;
+  /** Bytes used in `dir`. */
+  bytes(dir: string): Promise<number>;
+}
+
+/**
+ * Predicted wall seconds of epoch `epoch` (training + validation) of `config` with a trainer on this machine,
+ * or undefined where it cannot tell. Cheap and pure: optimizers call it for every candidate at every ask.
+ */
+export type EpochCostModel = (config: Config, epoch: number) => number | undefined;

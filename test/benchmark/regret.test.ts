@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { memoryStudy } from '../helpers/memory-study.ts';
 import { logTimeGrid, normalizedRegret, regretsAt } from '../../src/benchmark/regret.ts';
 import type { Optimizer, Suggestion } from '../../src/optimizer/types.ts';
 import { SimulatedClock } from '../../src/study/clock.ts';
@@ -31,7 +32,11 @@ test('regret is 1 before the first observation, then follows the best score seen
   const optimizer: Optimizer = { name: 'plan', describe: () => ({}), ask: async () => plan.shift() ?? null, tell: async () => {} };
   const pipelines = pipelinesOf(task);
   const outcome = await runSearchLoop({
-    optimizer, trainer: new ReplayTrainer(task), pipelines, maxEpochs: 3, clock: new SimulatedClock({ countOverhead: false }),
+    optimizer,
+    study: await memoryStudy(pipelines, 3),
+    slots: [{ id: 'w1', trainer: new ReplayTrainer(task) }],
+    maxEpochs: 3,
+    clock: new SimulatedClock({ countOverhead: false }),
   });
   // NOTE: finish times 5, 15, 25, 125, 225, 325; bests 0.1, 0.3, 0.5, 0.5, 0.9, 0.9.
   const times = [4.9, 5, 15, 24, 25, 200, 225, 1000];

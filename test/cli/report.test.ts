@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildPool, loadSpace } from '../../src/space/index.ts';
-import { RunStore } from '../../src/storage/index.ts';
-import type { StepRecord } from '../../src/study/types.ts';
+import { StudyRecorder } from '../helpers/study-recorder.ts';
+import type { StepRecord } from '../../src/core/step.ts';
 import { fixturePath } from '../helpers/paths.ts';
 import { fixtureIdentity } from '../helpers/run-fixture.ts';
 import { runCli } from '../helpers/run-cli.ts';
@@ -27,7 +27,7 @@ async function makeRun(): Promise<{ dir: string; steps: StepRecord[]; ids: strin
     { configId: at(1), epoch: 3, score: 0.69, seconds: 19, status: 'ok', final: false, finishedAt: 87 },
     { configId: at(3), epoch: 1, score: 0.3, seconds: 5, status: 'ok', final: true, finishedAt: 93 },
   ];
-  const store = await RunStore.create({
+  const store = await StudyRecorder.create({
     journal: join(dir, 'journal.jsonl'),
     identity: fixtureIdentity({ spaceHash: space.hash }),
     budget: { seconds: 100 },
@@ -102,7 +102,7 @@ test('report names a missing or malformed run and exits 2', async () => {
   await writeFile(join(empty, 'journal.jsonl'), '{"op":"pool","pipelines":[]}\n{"op":"x"}\n');
   const corrupt = await runCli(['report', empty]);
   assert.equal(corrupt.code, 2);
-  assert.match(corrupt.stderr, /journal\.jsonl: entry 1: a run journal starts with a header entry/);
+  assert.match(corrupt.stderr, /journal\.jsonl: entry 1: a study starts with a header entry/);
 
   const { dir } = await makeRun();
   const badPlot = await runCli(['report', dir, '--plot', join(dir, 'no', 'such', 'dir', 'x.svg')]);

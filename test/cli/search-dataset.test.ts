@@ -27,7 +27,7 @@ test('a search on an image folder runs the steps, records them and answers with 
   const result = await runCli(searchArgs(data, runDir, '--max-steps', '8', '--json'), { env: ENV });
   assert.equal(result.code, 0, result.stderr);
   const json = JSON.parse(result.stdout);
-  assert.deepEqual(Object.keys(json), ['incumbent', 'steps', 'seconds', 'trajectory']);
+  assert.deepEqual(Object.keys(json), ['incumbent', 'steps', 'seconds', 'trajectory', 'checkpoint']);
   assert.equal(json.steps, 8);
   assert.deepEqual(Object.keys(json.incumbent), ['config_id', 'config', 'score', 'epoch']);
   const run = await loadRun(runDir);
@@ -56,7 +56,7 @@ test('--resume continues a run without repeating a step; a new run refuses an ex
   assert.equal((await runCli(searchArgs(data, runDir, '--max-steps', '5'), { env: ENV })).code, 0);
   const again = await runCli(searchArgs(data, runDir, '--max-steps', '5'), { env: ENV });
   assert.equal(again.code, 2);
-  assert.match(again.stderr, /a run already exists here; add --resume/);
+  assert.match(again.stderr, /a study already exists here; add --resume/);
 
   const other = await runCli(searchArgs(data, runDir, '--max-steps', '9', '--resume', '--seed', '4'), { env: ENV });
   assert.equal(other.code, 2);
@@ -76,7 +76,7 @@ test('input problems exit 2 naming the folder or the flag, never echoing a stora
   const data = await dataset();
   const expectations: Array<[string[], RegExp]> = [
     [['search', '--dataset', join(data, 'nope'), '--trainer', 'command', '--trainer-cmd', 'x'], /--dataset .*nope: no such folder/],
-    [['search', '--dataset', data, '--storage', 'postgres://u:pw@db/q', '--trainer', 'command', '--trainer-cmd', 'x'], /--storage with a postgres:\/\/ URL .*not available yet/],
+    [['search', '--dataset', data, '--storage', 'postgres://u:pw@db/q', '--trainer', 'command', '--trainer-cmd', 'x'], /--study: a study name is required with shared storage/],
     [['search', '--dataset', data, '--space', join(data, 'space.yaml'), '--trainer', 'command', '--trainer-cmd', 'x', '--method', 'asha'], /space\.yaml: search space file not found/],
   ];
   for (const [args, pattern] of expectations) {

@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { RunStore } from '../../src/storage/index.ts';
+import { StudyRecorder } from './study-recorder.ts';
 import { FIXTURE_POOL, fixtureIdentity, okStep } from './run-fixture.ts';
 
 /**
@@ -10,8 +10,8 @@ import { FIXTURE_POOL, fixtureIdentity, okStep } from './run-fixture.ts';
 const journal = process.env.QT_APPENDER_JOURNAL;
 if (journal !== undefined) {
   const resume = process.env.QT_APPENDER_RESUME === '1';
-  const options = { journal, identity: fixtureIdentity(), budget: { seconds: 3600 } };
-  const store = resume ? await RunStore.resume(options) : await RunStore.create({ ...options, pool: FIXTURE_POOL });
+  const options = { journal, identity: fixtureIdentity({ maxEpochs: 1_000_000 }), budget: { seconds: 3600 } };
+  const store = resume ? await StudyRecorder.resume(options) : await StudyRecorder.create({ ...options, pool: FIXTURE_POOL });
   let seq = store.previousSteps.length;
   const epochs = new Map<string, number>();
   for (const step of store.previousSteps) epochs.set(step.configId, step.epoch);

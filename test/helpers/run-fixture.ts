@@ -1,6 +1,6 @@
 import type { Pipeline } from '../../src/space/types.ts';
 import type { RunIdentity } from '../../src/storage/types.ts';
-import type { StepRecord } from '../../src/study/types.ts';
+import type { StepRecord } from '../../src/core/step.ts';
 
 /** A small pool of three pipelines for run-store and report tests. */
 export const FIXTURE_POOL: readonly Pipeline[] = [
@@ -23,9 +23,9 @@ export function fixtureIdentity(overrides: Partial<RunIdentity> = {}): RunIdenti
 
 /** An ok step record; `at` is the clock reading when it finished. */
 export function okStep(configId: string, epoch: number, score: number, at: number, final = false): StepRecord {
-  return { configId, epoch, score, seconds: 10, status: 'ok', final, finishedAt: at };
+  return { configId, epoch, score, seconds: 10, status: 'ok', final, finishedAt: at, worker: 'w1', startedAt: Math.max(0, at - 10) };
 }
 
 export function failedStep(configId: string, epoch: number, at: number, error = 'training program exited with code 1'): StepRecord {
-  return { configId, epoch, score: null, seconds: 3, status: 'failed', final: true, error, finishedAt: at };
+  return { configId, epoch, score: null, seconds: 3, status: 'failed', final: true, error, finishedAt: at, worker: 'w1', startedAt: Math.max(0, at - 3) };
 }

@@ -4,6 +4,7 @@ import { Asha } from '../../src/optimizer/asha.ts';
 import { SimulatedClock } from '../../src/study/clock.ts';
 import { runSearchLoop } from '../../src/study/search-loop.ts';
 import { pipelinesOf, ReplayTrainer } from '../../src/trainers/replay.ts';
+import { memoryStudy } from '../helpers/memory-study.ts';
 import { makeTask } from '../helpers/synthetic-metadataset.ts';
 
 const T = 10;
@@ -20,12 +21,13 @@ const task = makeTask(
 
 test('ASHA promotes only the top third of a rung, runs each job to its rung, and uses rungs 1, 3, 9, T', async () => {
   const pipelines = pipelinesOf(task);
-  const optimizer = new Asha({ pipelines, maxEpochs: T, seed: 3, metaFeatures: {} });
+  const study = await memoryStudy(pipelines, T);
+  const optimizer = new Asha({ pipelines, state: study.state, maxEpochs: T, seed: 3, metaFeatures: {} });
   assert.deepEqual(optimizer.describe().rungs, [1, 3, 9, 10]);
   const outcome = await runSearchLoop({
     optimizer,
-    trainer: new ReplayTrainer(task),
-    pipelines,
+    study,
+    slots: [{ id: 'w1', trainer: new ReplayTrainer(task) }],
     maxEpochs: T,
     clock: new SimulatedClock({ countOverhead: false }),
     maxSteps: 50,
@@ -52,10 +54,11 @@ test('ASHA promotes only the top third of a rung, runs each job to its rung, and
 
 test('with the pool exhausted ASHA keeps promoting the best pipelines until every curve is finished', async () => {
   const pipelines = pipelinesOf(task);
+  const study = await memoryStudy(pipelines, T);
   const outcome = await runSearchLoop({
-    optimizer: new Asha({ pipelines, maxEpochs: T, seed: 1, metaFeatures: {} }),
-    trainer: new ReplayTrainer(task),
-    pipelines,
+    optimizer: new Asha({ pipelines, state: study.state, maxEpochs: T, seed: 1, metaFeatures: {} }),
+    study,
+    slots: [{ id: 'w1', trainer: new ReplayTrainer(task) }],
     maxEpochs: T,
     clock: new SimulatedClock({ countOverhead: false }),
   });

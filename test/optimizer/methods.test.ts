@@ -29,9 +29,10 @@ for (const method of METHODS.values()) {
   test(`${method.name} completes a short search and only proposes valid steps`, async () => {
     const predictor = new CurveMeanPredictor(T);
     // NOTE: the loop throws an InternalError on any suggestion that is not a pipeline's next epoch.
-    const result = await runReplaySearch({ task, maxEpochs: T, method, seed: 1, budgetSeconds: 2500, predictor });
-    assert.equal(result.stopReason, 'budget');
-    assert.ok(result.records.length >= 10, `${result.records.length} steps`);
+    const defaultPipeline = task.configs[0]?.id;
+    const result = await runReplaySearch({ task, maxEpochs: T, method, seed: 1, budgetSeconds: 2500, predictor, ...(defaultPipeline ? { defaultPipeline } : {}) });
+    assert.equal(result.stopReason, method.name === 'default' ? 'exhausted' : 'budget');
+    assert.ok(result.records.length >= (method.name === 'default' ? 1 : 10), `${result.records.length} steps`);
     assert.ok(result.incumbent !== undefined);
     assert.ok(result.records.every((r) => r.status === 'ok'));
     if (method.needsPredictor) {
@@ -43,7 +44,7 @@ for (const method of METHODS.values()) {
 
   test(`${method.name}: the same seed gives the same trajectory (overhead left out)`, async () => {
     const run = (seed: number) =>
-      runReplaySearch({ task, maxEpochs: T, method, seed, budgetSeconds: 1500, predictor: new CurveMeanPredictor(T), countOverhead: false });
+      runReplaySearch({ task, maxEpochs: T, method, seed, budgetSeconds: 1500, predictor: new CurveMeanPredictor(T), countOverhead: false, defaultPipeline: task.configs[0]?.id ?? '' });
     const [a, b] = [await run(5), await run(5)];
     assert.deepEqual(a.records, b.records);
     assert.deepEqual(a.trajectory, b.trajectory);

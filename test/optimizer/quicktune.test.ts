@@ -5,7 +5,8 @@ import { QUICKTUNE_DEFAULTS } from '../../src/optimizer/registry.ts';
 import { PAPER_REFIT } from '../../src/optimizer/refit-schedule.ts';
 import type { CurvePoint, FitOptions, FitReport, Predictor, Prediction, TaskPredictor } from '../../src/predictor/types.ts';
 import type { Pipeline } from '../../src/space/types.ts';
-import type { StepRecord } from '../../src/study/types.ts';
+import { PoolState } from '../../src/core/pool-state.ts';
+import type { StepRecord, Suggestion } from '../../src/core/step.ts';
 
 /** A predictor with a fixed belief per pipeline (mean, std, cost), to test the acquisition on its own. */
 class FixedBelief implements TaskPredictor {
@@ -47,19 +48,28 @@ function setup(belief: ReadonlyArray<{ mean: number; std: number; cost: number }
   const pipelines: Pipeline[] = belief.map((_, i) => ({ id: `p${i}`, config: { model: `m${i}` } }));
   const task = new FixedBelief(belief);
   const predictor: Predictor = { maxEpochs: 10, forTask: () => task };
-  const optimizer = new QuickTuneOptimizer('qt', { pipelines, maxEpochs: 10, seed: 0, metaFeatures: {}, predictor }, {
+  const state = new PoolState(pipelines.map((p) => p.id), 10);
+  const optimizer = new QuickTuneOptimizer('qt', { pipelines, state, maxEpochs: 10, seed: 0, metaFeatures: {}, predictor }, {
     ...QUICKTUNE_DEFAULTS,
     ...switches,
   });
-  return { optimizer, task };
+  /** What the study does with a finished step: the state first, then the optimizer. */
+  const tell = async (record: StepRecord): Promise<void> => {
+    state.observe(record);
+    await optimizer.tell(record);
+  };
+  return { optimizer, task, state, tell };
 }
+
+/** A suggestion without the optimizer's cost prediction. */
+const bare = (s: Suggestion | null) => s && { configId: s.configId, epoch: s.epoch };
 
 const ok = (configId: string, epoch: number, score: number, final = false): StepRecord => ({
   configId, epoch, score, seconds: 1, status: 'ok', final, finishedAt: 0,
 });
 
 test('the first suggestion is a random pipeline at epoch 1, without touching the predictor', async () => {
-  const { optimizer, task } = setup([{ mean: 0.5, std: 0.1, cost: 1 }, { mean: 0.5, std: 0.1, cost: 1 }]);
+  const { optimizer, task, tell } = setup([{ mean: 0.5, std: 0.1, cost: 1 }, { mean: 0.5, std: 0.1, cost: 1 }]);
   const first = await optimizer.ask();
   assert.equal(first?.epoch, 1);
   assert.equal(task.fits.length, 0);
@@ -73,8 +83,8 @@ test('cost-aware EI prefers a cheap good step to an expensive slightly better on
     { mean: 0.75, std: 0.05, cost: 1 },
   ];
   for (const [costAware, expected] of [[true, 'p2'], [false, 'p1']] as const) {
-    const { optimizer } = setup(belief, { costAware });
-    await optimizer.tell(ok('p0', 1, 0.5, true));
+    const { optimizer, tell } = setup(belief, { costAware });
+    await tell(ok('p0', 1, 0.5, true));
     assert.equal((await optimizer.ask())?.configId, expected, `costAware=${costAware}`);
   }
 });
@@ -86,22 +96,22 @@ test('a candidate at epoch t is compared with the best score observed at epoch t
     { mean: 0, std: 0.01, cost: 1 },
     { mean: 0.85, std: 0.02, cost: 1 },
   ];
-  const { optimizer, task } = setup(belief, { incumbent: 'per-epoch', horizons: undefined });
-  await optimizer.tell(ok('p0', 1, 0.9, true));
-  await optimizer.tell(ok('p1', 1, 0.3));
-  await optimizer.tell(ok('p2', 1, 0.35));
-  await optimizer.tell(ok('p2', 2, 0.4, true));
+  const { optimizer, task, tell } = setup(belief, { incumbent: 'per-epoch', horizons: undefined });
+  await tell(ok('p0', 1, 0.9, true));
+  await tell(ok('p1', 1, 0.3));
+  await tell(ok('p2', 1, 0.35));
+  await tell(ok('p2', 2, 0.4, true));
   // NOTE: p1 at epoch 2 (0.5 vs the epoch-2 best 0.4) beats p3 at epoch 1 (0.85 vs the epoch-1 best 0.9).
-  assert.deepEqual(await optimizer.ask(), { configId: 'p1', epoch: 2 });
+  assert.deepEqual(bare(await optimizer.ask()), { configId: 'p1', epoch: 2 });
   const queried = task.queries.at(-1) ?? [];
   assert.deepEqual(queried.map((q) => [q.pipeline, q.epoch, Array.from(q.curve)]), [[1, 2, [0.3]], [3, 1, []]]);
 });
 
 test('by default every fit keeps the meta-trained score model and adapts only the cost model', async () => {
   const belief = Array.from({ length: 5 }, (_, i) => ({ mean: 0.5 + i / 100, std: 0.1, cost: 1 }));
-  const { optimizer, task } = setup(belief);
+  const { optimizer, task, tell } = setup(belief);
   for (let i = 0; i < 3; i++) {
-    await optimizer.tell(ok(`p${i}`, 1, 0.1 * i, true));
+    await tell(ok(`p${i}`, 1, 0.1 * i, true));
     await optimizer.ask();
   }
   assert.deepEqual(task.fits.map((f) => [f.steps, f.costSteps, f.restart, f.n]), [[0, 50, false, 1], [0, 50, false, 2], [0, 50, false, 3]]);
@@ -109,22 +119,22 @@ test('by default every fit keeps the meta-trained score model and adapts only th
 
 test('with the paper schedule refits are lazy: ten restarts of 1000 steps, then 50-step continuations', async () => {
   const belief = Array.from({ length: 30 }, (_, i) => ({ mean: 0.5 + i / 100, std: 0.1, cost: 1 }));
-  const { optimizer, task } = setup(belief, { refit: PAPER_REFIT });
-  for (let i = 0; i < 5; i++) await optimizer.tell(ok(`p${i}`, 1, 0.1 * i, true));
+  const { optimizer, task, tell } = setup(belief, { refit: PAPER_REFIT });
+  for (let i = 0; i < 5; i++) await tell(ok(`p${i}`, 1, 0.1 * i, true));
   await optimizer.ask();
   await optimizer.ask();
   assert.equal(task.fits.length, 1, 'many tells then asks cost one fit');
   assert.equal(task.fits[0]?.n, 5);
   for (let i = 5; i < 17; i++) {
-    await optimizer.tell(ok(`p${i}`, 1, 0.5, true));
+    await tell(ok(`p${i}`, 1, 0.5, true));
     await optimizer.ask();
   }
   assert.deepEqual(task.fits.slice(0, 10).map((f) => [f.restart, f.steps]), Array(10).fill([true, 1000]));
   assert.ok(task.fits.slice(10).every((f) => !f.restart && f.steps === 50 && f.learningRate === 1e-3));
   task.failNext = true;
-  await optimizer.tell(ok('p20', 1, 0.2, true));
+  await tell(ok('p20', 1, 0.2, true));
   await optimizer.ask();
-  await optimizer.tell(ok('p21', 1, 0.2, true));
+  await tell(ok('p21', 1, 0.2, true));
   await optimizer.ask();
   assert.equal(task.fits.at(-1)?.restart, true, 'a failed fit makes the next one restart');
 });
@@ -135,13 +145,13 @@ test('without gray-box steps a chosen pipeline is trained to its end, chosen by 
     { mean: 0.9, std: 0.05, cost: 1 },
     { mean: 0.4, std: 0.05, cost: 1 },
   ];
-  const { optimizer, task } = setup(belief, { grayBox: false });
-  await optimizer.tell(ok('p0', 1, 0.3, true));
+  const { optimizer, task, tell } = setup(belief, { grayBox: false });
+  await tell(ok('p0', 1, 0.3, true));
   const steps: string[] = [];
   for (let e = 1; e <= 3; e++) {
     const s = await optimizer.ask();
     steps.push(`${s?.configId}@${s?.epoch}`);
-    await optimizer.tell(ok(s?.configId ?? '', s?.epoch ?? 0, 0.5 + e / 100));
+    await tell(ok(s?.configId ?? '', s?.epoch ?? 0, 0.5 + e / 100));
   }
   assert.deepEqual(steps, ['p1@1', 'p1@2', 'p1@3']);
   assert.ok((task.queries[0] ?? []).every((q) => q.epoch === 10 && q.curve.length === 0));
@@ -154,13 +164,13 @@ test('with the global incumbent a candidate is compared with the best score seen
     { mean: 0, std: 0.01, cost: 1 },
     { mean: 0.85, std: 0.02, cost: 1 },
   ];
-  const { optimizer } = setup(belief, { incumbent: 'global' });
-  await optimizer.tell(ok('p0', 1, 0.9, true));
-  await optimizer.tell(ok('p1', 1, 0.3));
-  await optimizer.tell(ok('p2', 1, 0.35));
-  await optimizer.tell(ok('p2', 2, 0.4, true));
+  const { optimizer, tell } = setup(belief, { incumbent: 'global' });
+  await tell(ok('p0', 1, 0.9, true));
+  await tell(ok('p1', 1, 0.3));
+  await tell(ok('p2', 1, 0.35));
+  await tell(ok('p2', 2, 0.4, true));
   // NOTE: against 0.9 both are far below, but p3 (0.85) is much closer than p1 (0.5).
-  assert.deepEqual(await optimizer.ask(), { configId: 'p3', epoch: 1 });
+  assert.deepEqual(bare(await optimizer.ask()), { configId: 'p3', epoch: 1 });
 });
 
 test('look-ahead: a slow starter predicted to beat the incumbent later wins over a flat pipeline\'s small next-epoch gain', async () => {
@@ -172,16 +182,16 @@ test('look-ahead: a slow starter predicted to beat the incumbent later wins over
   // p1 climbs from 0.3 to 0.9 by epoch 10; p2 stays at 0.52; the incumbent (p0, finished) is 0.5.
   const curveMean = (pipeline: number, epoch: number) => (pipeline === 1 ? 0.3 + (0.6 * (epoch - 2)) / 8 : pipeline === 2 ? 0.52 : 0);
   const scenario = async (switches: Partial<QuickTuneSettings>) => {
-    const { optimizer, task } = setup(belief, { incumbent: 'global', ...switches });
+    const { optimizer, task, tell } = setup(belief, { incumbent: 'global', ...switches });
     task.curveMean = curveMean;
-    await optimizer.tell(ok('p0', 1, 0.5, true));
-    await optimizer.tell(ok('p1', 1, 0.25));
-    await optimizer.tell(ok('p2', 1, 0.52));
+    await tell(ok('p0', 1, 0.5, true));
+    await tell(ok('p1', 1, 0.25));
+    await tell(ok('p2', 1, 0.52));
     return { suggestion: await optimizer.ask(), queried: task.queries.at(-1) ?? [] };
   };
-  assert.deepEqual((await scenario({ horizons: undefined })).suggestion, { configId: 'p2', epoch: 2 }, 'one epoch ahead, p2 gains more');
+  assert.deepEqual(bare((await scenario({ horizons: undefined })).suggestion), { configId: 'p2', epoch: 2 }, 'one epoch ahead, p2 gains more');
   const ahead = await scenario({ horizons: [1, 4, 9, 100] });
-  assert.deepEqual(ahead.suggestion, { configId: 'p1', epoch: 2 }, 'nine epochs ahead, p1 is worth its cost; it still trains one epoch');
+  assert.deepEqual(bare(ahead.suggestion), { configId: 'p1', epoch: 2 }, 'nine epochs ahead, p1 is worth its cost; it still trains one epoch');
   const p1 = ahead.queried.filter((q) => q.pipeline === 1);
   assert.deepEqual(p1.map((q) => q.epoch), [2, 5, 10], 'horizons past T are capped at T, duplicates dropped');
   assert.ok(p1.every((q) => Array.from(q.curve).join() === '0.25'), 'every horizon is predicted from the observed prefix');
@@ -194,8 +204,8 @@ test('near the end of the budget a step predicted to overrun it is passed over w
     { mean: 0.55, std: 0.05, cost: 5 },
   ];
   const scenario = async (remainingSeconds: number | undefined) => {
-    const { optimizer, task } = setup(belief, { incumbent: 'global', horizons: [1, 2, 4] });
-    await optimizer.tell(ok('p0', 1, 0.5, true));
+    const { optimizer, task, tell } = setup(belief, { incumbent: 'global', horizons: [1, 2, 4] });
+    await tell(ok('p0', 1, 0.5, true));
     const suggestion = await optimizer.ask(remainingSeconds === undefined ? {} : { remainingSeconds });
     return { suggestion, queried: (task.queries.at(-1) ?? []).map((q) => [q.pipeline, q.epoch]) };
   };

@@ -3,18 +3,22 @@ import { test } from 'node:test';
 import { formatIncumbent } from '../../src/report/render-report.ts';
 import { incumbentOf, reportJson, summarizeRun } from '../../src/report/run-summary.ts';
 import { parseSpace } from '../../src/space/index.ts';
-import type { RunState } from '../../src/storage/types.ts';
+import type { StudySnapshot } from '../../src/storage/types.ts';
 import { failedStep, FIXTURE_POOL, fixtureIdentity, okStep } from '../helpers/run-fixture.ts';
 
-function runOf(steps: RunState['steps']): RunState {
+function runOf(steps: StudySnapshot['steps']): StudySnapshot {
   return {
-    journal: '/runs/x/journal.jsonl',
+    location: '/runs/x/journal.jsonl',
     header: { ...fixtureIdentity(), quicktune: '0.1.0', createdAt: '2026-01-01T00:00:00.000Z', budget: {} },
     pool: FIXTURE_POOL,
     space: undefined,
     steps,
+    running: [],
+    expired: [],
     sessions: [],
+    budget: {},
     elapsedSeconds: steps.at(-1)?.finishedAt ?? 0,
+    lastActivityAt: undefined,
     warnings: [],
   };
 }

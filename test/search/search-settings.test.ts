@@ -29,7 +29,7 @@ test('every flag problem is reported at once, one line each, naming the flag', (
     (error: unknown) => {
       assert.ok(error instanceof UsageError);
       assert.deepEqual(error.problems.map((p) => p.split(':')[0]), [
-        '--task only applies to a replay (--metadataset); this is a search on an image folder',
+        '--task only applies to a replay (--metadataset, or --trainer replay); this is a search on an image folder',
         '--dataset',
         '--resume needs --run-dir DIR (the run to continue)',
         "--trainer-cmd only applies to --trainer command (this search uses 'tfjs')",

@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { StepRecord, Suggestion } from '../../src/core/step.ts';
 import { InternalError } from '../../src/errors.ts';
-import type { Optimizer, Suggestion } from '../../src/optimizer/types.ts';
-import { SimulatedClock } from '../../src/study/clock.ts';
-import { runSearchLoop } from '../../src/study/search-loop.ts';
-import type { StepRecord } from '../../src/study/types.ts';
+import { METHODS } from '../../src/optimizer/registry.ts';
+import type { Optimizer } from '../../src/optimizer/types.ts';
+import { RealClock, SimulatedClock } from '../../src/study/clock.ts';
+import { runSearchLoop, type WorkerSlot } from '../../src/study/search-loop.ts';
 import { pipelinesOf, ReplayTrainer } from '../../src/trainers/replay.ts';
 import type { Trainer } from '../../src/trainers/types.ts';
-import { makeTask } from '../helpers/synthetic-metadataset.ts';
+import { Random } from '../../src/util/random.ts';
+import { memoryStudy } from '../helpers/memory-study.ts';
+import { makeTask, syntheticTask } from '../helpers/synthetic-metadataset.ts';
 
 const task = makeTask('hand', [
   { id: 'a', model: 'm1', scores: [0.2, 0.5, 0.7], costs: [10, 11, 12] },
@@ -49,20 +53,21 @@ class ScriptedOptimizer implements Optimizer {
 }
 
 const s = (configId: string, epoch: number): Suggestion => ({ configId, epoch });
+const slots = (trainer: Trainer, n = 1): WorkerSlot[] => Array.from({ length: n }, (_, k) => ({ id: `w${k + 1}`, trainer }));
 
 test('the loop runs steps in order, charges recorded seconds and tracks the incumbent', async () => {
   const optimizer = new ScriptedOptimizer([s('a', 1), s('c', 1), s('a', 2), s('b', 1), s('a', 3)]);
-  const clock = new SimulatedClock({ countOverhead: false });
-  const outcome = await runSearchLoop({ optimizer, trainer: new ReplayTrainer(task), pipelines, maxEpochs: 3, clock });
+  const study = await memoryStudy(pipelines, 3);
+  const outcome = await runSearchLoop({ optimizer, study, slots: slots(new ReplayTrainer(task)), maxEpochs: 3, clock: new SimulatedClock({ countOverhead: false }) });
   assert.equal(outcome.stopReason, 'exhausted');
   assert.deepEqual(
-    outcome.records.map((r) => [r.configId, r.epoch, r.score, r.seconds, r.final, r.finishedAt]),
+    outcome.records.map((r) => [r.configId, r.epoch, r.score, r.seconds, r.final, r.finishedAt, r.startedAt, r.worker]),
     [
-      ['a', 1, 0.2, 10, false, 10],
-      ['c', 1, 0.1, 5, false, 15],
-      ['a', 2, 0.5, 11, false, 26],
-      ['b', 1, 0.6, 3, true, 29],
-      ['a', 3, 0.7, 12, true, 41],
+      ['a', 1, 0.2, 10, false, 10, 0, 'w1'],
+      ['c', 1, 0.1, 5, false, 15, 10, 'w1'],
+      ['a', 2, 0.5, 11, false, 26, 15, 'w1'],
+      ['b', 1, 0.6, 3, true, 29, 26, 'w1'],
+      ['a', 3, 0.7, 12, true, 41, 29, 'w1'],
     ],
   );
   assert.deepEqual(outcome.trajectory, [[10, 0.2], [26, 0.5], [29, 0.6], [41, 0.7]]);
@@ -75,8 +80,8 @@ test('the budget stops the search after the step that crosses it; max steps stop
   const script = [s('a', 1), s('a', 2), s('a', 3), s('c', 1)];
   const byBudget = await runSearchLoop({
     optimizer: new ScriptedOptimizer(script),
-    trainer: new ReplayTrainer(task),
-    pipelines,
+    study: await memoryStudy(pipelines, 3),
+    slots: slots(new ReplayTrainer(task)),
     maxEpochs: 3,
     clock: new SimulatedClock({ countOverhead: false }),
     budgetSeconds: 15,
@@ -85,8 +90,8 @@ test('the budget stops the search after the step that crosses it; max steps stop
   assert.deepEqual(byBudget.records.map((r) => r.finishedAt), [10, 21]);
   const bySteps = await runSearchLoop({
     optimizer: new ScriptedOptimizer(script),
-    trainer: new ReplayTrainer(task),
-    pipelines,
+    study: await memoryStudy(pipelines, 3),
+    slots: slots(new ReplayTrainer(task)),
     maxEpochs: 3,
     clock: new SimulatedClock(),
     maxSteps: 3,
@@ -98,7 +103,7 @@ test('the budget stops the search after the step that crosses it; max steps stop
 test('the simulated clock includes the optimizer overhead in every record', async () => {
   const optimizer = new ScriptedOptimizer([s('a', 1), s('a', 2)], 25);
   const clock = new SimulatedClock();
-  const outcome = await runSearchLoop({ optimizer, trainer: new ReplayTrainer(task), pipelines, maxEpochs: 3, clock });
+  const outcome = await runSearchLoop({ optimizer, study: await memoryStudy(pipelines, 3), slots: slots(new ReplayTrainer(task)), maxEpochs: 3, clock });
   const [first, second] = outcome.records;
   assert.ok(first && second);
   assert.ok(first.finishedAt >= 10 + 0.025, `first step finished at ${first.finishedAt}`);
@@ -108,44 +113,39 @@ test('the simulated clock includes the optimizer overhead in every record', asyn
   assert.ok(Math.abs(outcome.seconds - (21 + clock.overheadSeconds)) < 1e-9);
 });
 
-test('onStep is awaited before the optimizer is told and before the next step starts', async () => {
+test('a step is durable in storage before the optimizer is told of it and before the next step starts', async () => {
+  const study = await memoryStudy(pipelines, 3);
+  const stored: string[] = [];
   const optimizer = new ScriptedOptimizer([s('a', 1), s('a', 2)]);
-  const events: string[] = [];
-  await runSearchLoop({
-    optimizer,
-    trainer: new ReplayTrainer(task),
-    pipelines,
-    maxEpochs: 3,
-    clock: new SimulatedClock(),
-    onStep: async (record) => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      optimizer.calls.push(`stored ${record.configId}@${record.epoch}`);
-    },
-  });
-  events.push(...optimizer.calls);
-  assert.deepEqual(events, ['ask', 'stored a@1', 'tell a@1', 'ask', 'stored a@2', 'tell a@2', 'ask']);
+  const tell = optimizer.tell.bind(optimizer);
+  optimizer.tell = async (record) => {
+    const entries = await study.backend.read(0);
+    stored.push(entries.some((e) => e.op === 'step' && e.config_id === record.configId && e.epoch === record.epoch) ? 'durable' : 'not yet');
+    await tell(record);
+  };
+  await runSearchLoop({ optimizer, study, slots: slots(new ReplayTrainer(task)), maxEpochs: 3, clock: new SimulatedClock() });
+  assert.deepEqual(optimizer.calls, ['ask', 'tell a@1', 'ask', 'tell a@2', 'ask']);
+  assert.deepEqual(stored, ['durable', 'durable']);
 });
 
 test('previous records are told to the optimizer, not re-run, and the search continues after them', async () => {
-  const previous: StepRecord[] = [
-    { configId: 'a', epoch: 1, score: 0.2, seconds: 10, status: 'ok', final: false, finishedAt: 10 },
-  ];
+  const previous: StepRecord[] = [{ configId: 'a', epoch: 1, score: 0.2, seconds: 10, status: 'ok', final: false, finishedAt: 10 }];
   const optimizer = new ScriptedOptimizer([s('a', 2)]);
   const trained: string[] = [];
+  const counting: Trainer = {
+    name: 'counting',
+    describe: () => ({}),
+    train: async (step) => {
+      trained.push(`${step.configId}@${step.epoch}`);
+      return { score: 0.5, seconds: 10 };
+    },
+  };
   const outcome = await runSearchLoop({
     optimizer,
-    trainer: {
-      name: 'counting',
-      describe: () => ({}),
-      train: async (step) => {
-        trained.push(`${step.configId}@${step.epoch}`);
-        return { score: 0.5, seconds: 10 };
-      },
-    },
-    pipelines,
+    study: await memoryStudy(pipelines, 3, { previous }),
+    slots: slots(counting),
     maxEpochs: 3,
     clock: new SimulatedClock({ startAt: 10, countOverhead: false }),
-    previous,
   });
   assert.deepEqual(trained, ['a@2']);
   assert.deepEqual(optimizer.calls, ['tell a@1', 'ask', 'tell a@2', 'ask']);
@@ -163,7 +163,7 @@ test('a trainer failure is recorded as a failed, final step and the search goes 
     },
   };
   const optimizer = new ScriptedOptimizer([s('c', 1), s('a', 1)]);
-  const outcome = await runSearchLoop({ optimizer, trainer: failing, pipelines, maxEpochs: 3, clock: new SimulatedClock() });
+  const outcome = await runSearchLoop({ optimizer, study: await memoryStudy(pipelines, 3), slots: slots(failing), maxEpochs: 3, clock: new SimulatedClock() });
   const [failed, ok] = outcome.records;
   assert.equal(failed?.status, 'failed');
   assert.equal(failed?.score, null);
@@ -173,37 +173,124 @@ test('a trainer failure is recorded as a failed, final step and the search goes 
   assert.equal(optimizer.told.length, 2);
 });
 
-test('a suggestion that is not a pipeline\'s next epoch is an internal error', async () => {
+test("a suggestion that is not a pipeline's next epoch, or a running pipeline, is an internal error", async () => {
   for (const bad of [s('a', 2), s('nope', 1)]) {
     await assert.rejects(
-      runSearchLoop({ optimizer: new ScriptedOptimizer([bad]), trainer: new ReplayTrainer(task), pipelines, maxEpochs: 3, clock: new SimulatedClock() }),
+      runSearchLoop({ optimizer: new ScriptedOptimizer([bad]), study: await memoryStudy(pipelines, 3), slots: slots(new ReplayTrainer(task)), maxEpochs: 3, clock: new SimulatedClock() }),
       InternalError,
     );
   }
   await assert.rejects(
     runSearchLoop({
       optimizer: new ScriptedOptimizer([s('b', 1), s('b', 2)]),
-      trainer: new ReplayTrainer(task),
-      pipelines,
+      study: await memoryStudy(pipelines, 3),
+      slots: slots(new ReplayTrainer(task)),
       maxEpochs: 3,
       clock: new SimulatedClock(),
     }),
     /finished and cannot be continued/,
   );
+  await assert.rejects(
+    runSearchLoop({
+      optimizer: new ScriptedOptimizer([s('a', 1), s('a', 1)]),
+      study: await memoryStudy(pipelines, 3, { workers: 2 }),
+      slots: slots(new ReplayTrainer(task), 2),
+      maxEpochs: 3,
+      clock: new SimulatedClock(),
+    }),
+    /already running/,
+  );
 });
 
-test('an aborted signal stops the search before the next step', async () => {
+test('an abort interrupts the running step, which is given back unrecorded to run again', async () => {
   const controller = new AbortController();
-  const optimizer = new ScriptedOptimizer([s('a', 1), s('a', 2)]);
+  const slow: Trainer = {
+    name: 'slow',
+    describe: () => ({}),
+    train: async (step) => {
+      if (step.configId === 'a' && step.epoch === 2) {
+        controller.abort(new Error('Ctrl-C'));
+        await sleep(5_000, undefined, { signal: step.signal });
+      }
+      return { score: 0.5, seconds: 1 };
+    },
+  };
+  const study = await memoryStudy(pipelines, 3);
   const outcome = await runSearchLoop({
-    optimizer,
-    trainer: new ReplayTrainer(task),
-    pipelines,
+    optimizer: new ScriptedOptimizer([s('a', 1), s('a', 2)]),
+    study,
+    slots: slots(slow),
     maxEpochs: 3,
-    clock: new SimulatedClock(),
+    clock: new RealClock(),
     signal: controller.signal,
-    onStep: () => controller.abort(),
   });
   assert.equal(outcome.stopReason, 'aborted');
   assert.equal(outcome.records.length, 1);
+  const snapshot = study.snapshot();
+  assert.equal(snapshot.running.length, 0);
+  assert.deepEqual(snapshot.expired.map((e) => [e.configId, e.epoch, e.reason]), [['a', 2, 'the search was interrupted']]);
+  assert.equal(study.state.candidates().includes(study.state.indexOf('a') ?? -1), true, 'pipeline a can run epoch 2 again');
+});
+
+test('simulated workers finish at their own times and each is charged its own steps', async () => {
+  // Two workers: a (10 s) and c (5 s) start at 0; c finishes first, then w2 runs c@2 (5 s) from 5 to 10.
+  const optimizer = new ScriptedOptimizer([s('a', 1), s('c', 1), s('c', 2), s('b', 1)]);
+  const outcome = await runSearchLoop({
+    optimizer,
+    study: await memoryStudy(pipelines, 3, { workers: 2 }),
+    slots: slots(new ReplayTrainer(task), 2),
+    maxEpochs: 3,
+    clock: new SimulatedClock({ countOverhead: false }),
+  });
+  assert.deepEqual(
+    outcome.records.map((r) => [r.configId, r.epoch, r.worker, r.startedAt, r.finishedAt]),
+    [
+      ['c', 1, 'w2', 0, 5],
+      ['a', 1, 'w1', 0, 10],
+      ['c', 2, 'w2', 5, 10],
+      ['b', 1, 'w1', 10, 13],
+    ],
+  );
+  assert.equal(outcome.seconds, 13);
+});
+
+test('4 concurrent steps with random durations: no pipeline runs twice at once, each step is recorded once, the budget holds', async () => {
+  const big = syntheticTask('concurrent', 3, 40, 6);
+  const pool = pipelinesOf(big);
+  const random = new Random(11);
+  const running = new Set<string>();
+  let overlaps = 0;
+  let peak = 0;
+  const trainer: Trainer = {
+    name: 'random-durations',
+    describe: () => ({}),
+    train: async (step) => {
+      if (running.has(step.configId)) overlaps++;
+      running.add(step.configId);
+      peak = Math.max(peak, running.size);
+      try {
+        await sleep(5 + random.next() * 45);
+        return { score: random.next(), seconds: 0.01 };
+      } finally {
+        running.delete(step.configId);
+      }
+    },
+  };
+  const method = METHODS.get('asha');
+  assert.ok(method);
+  const study = await memoryStudy(pool, 6, { workers: 4 });
+  const optimizer = method.create({ pipelines: pool, state: study.state, maxEpochs: 6, seed: 2, metaFeatures: {} });
+  const budget = 1.5;
+  const outcome = await runSearchLoop({ optimizer, study, slots: slots(trainer, 4), maxEpochs: 6, clock: new RealClock(), budgetSeconds: budget });
+  assert.equal(outcome.stopReason, 'budget');
+  assert.equal(overlaps, 0, 'a pipeline ran twice at once');
+  assert.equal(peak, 4, 'four steps ran at once');
+  const keys = outcome.records.map((r) => `${r.configId}@${r.epoch}`);
+  assert.equal(new Set(keys).size, keys.length, 'a step was recorded twice');
+  const snapshot = study.snapshot();
+  assert.equal(snapshot.steps.length, outcome.records.length);
+  assert.equal(snapshot.running.length, 0);
+  assert.ok(outcome.records.every((r) => (r.startedAt ?? 0) < budget), 'no step started after the budget');
+  assert.ok(outcome.seconds < budget + 0.2, `ended at ${outcome.seconds} s`);
+  assert.ok(outcome.records.length > 40, `${outcome.records.length} steps`);
 });

@@ -36,6 +36,7 @@ const benchmark: CommandHandler = async (options, context) => {
   const predictorDir = text(options.predictor);
   const folds = parseIntegerFlag(text(options.folds) ?? '5', '--folds', 2);
   const outDir = text(options.out);
+  const workers = parseIntegerFlag(text(options.workers) ?? '1', '--workers', 1);
 
   const metaDataset = await loadMetaDataset(text(options.metadataset) ?? '');
   const allTasks = [...metaDataset.tasks.keys()];
@@ -68,6 +69,7 @@ const benchmark: CommandHandler = async (options, context) => {
     tasks,
     methods,
     seeds,
+    workers,
     budgets,
     ...(predictors ? { predictors } : {}),
     ...(store ? { store } : {}),

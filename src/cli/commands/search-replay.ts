@@ -4,44 +4,38 @@ import { loadPredictorCheckpoint } from '../../benchmark/predictors.ts';
 import { UsageError } from '../../errors.ts';
 import { loadMetaDataset } from '../../metadata/index.ts';
 import { resolveMethods } from '../../optimizer/registry.ts';
-import { formatDuration, parseDuration } from '../../util/duration.ts';
-import { parseIntegerFlag } from '../../util/parse-number.ts';
+import { formatDuration } from '../../util/duration.ts';
+import { FlagReader } from '../../util/flag-reader.ts';
 import type { CommandHandler } from '../context.ts';
 import { ProgressLine } from '../progress.ts';
 
 /** Flags of the real-search mode that mean nothing in a replay (given explicitly, they are an error). */
-const REAL_ONLY = ['trainerCmd', 'space', 'runDir', 'storage'] as const;
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
+const REAL_ONLY = ['trainerCmd', 'space', 'runDir', 'storage', 'study', 'artifacts', 'gpus', 'timeScale', 'resume'] as const;
 
 /**
  * `quicktune search --metadataset DIR --task DS`: a simulated search replaying one task of a meta-dataset
- * with the chosen method, through the same loop as a real search (spec/cli.md).
+ * with the chosen method, through the same loop as a real search; `--workers N` simulates N asynchronous
+ * workers on the simulated clock.
  */
 const searchReplay: CommandHandler = async (options, context) => {
-  const problems = REAL_ONLY.filter((k) => options[k] !== undefined).map(
-    (k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} only applies to a search on an image folder (--dataset)`,
-  );
-  if (options.resume === true) problems.push('--resume only applies to a search on an image folder (--dataset)');
-  const taskName = text(options.task);
-  if (taskName === undefined) problems.push('--task is required with --metadataset (the meta-dataset task to replay)');
-  if (problems.length > 0) throw new UsageError(problems);
-
-  const budget = parseDuration(text(options.budget) ?? '1h', '--budget');
-  const seed = parseIntegerFlag(text(options.seed) ?? '0', '--seed', 0);
-  const maxStepsText = text(options.maxSteps);
-  const maxSteps = maxStepsText === undefined ? undefined : parseIntegerFlag(maxStepsText, '--max-steps', 1);
-  const [method] = resolveMethods([text(options.method) ?? 'quicktune'], '--method');
+  const flags = new FlagReader(options);
+  flags.forbid(REAL_ONLY, 'only applies to a search on an image folder (--dataset)');
+  const taskName = flags.text('task', '');
+  if (taskName === '') flags.problem('--task is required with --metadataset (the meta-dataset task to replay)');
+  const budget = flags.duration('budget', '1h');
+  const seed = flags.integer('seed', 0, 0);
+  const maxSteps = flags.integer('maxSteps', undefined, 1);
+  const workers = flags.integer('workers', 1, 1);
+  const [method] = flags.attempt(() => resolveMethods([flags.text('method', 'quicktune')], '--method')) ?? [];
+  flags.done();
   if (method === undefined) throw new UsageError('--method: a method name is required');
 
-  const metaDataset = await loadMetaDataset(text(options.metadataset) ?? '');
-  const task = metaDataset.tasks.get(taskName ?? '');
+  const metaDataset = await loadMetaDataset(flags.text('metadataset', ''));
+  const task = metaDataset.tasks.get(taskName);
   if (task === undefined) {
     throw new UsageError(`--task: '${taskName}' is not a task of ${metaDataset.dir} (tasks: ${[...metaDataset.tasks.keys()].join(', ')})`);
   }
-  const predictorDir = text(options.predictor);
+  const predictorDir = flags.text('predictor');
   const predictor = method.needsPredictor ? await loadPredictorCheckpoint(predictorDir, metaDataset, [task.name], context.log, 'warn') : undefined;
 
   const progress = new ProgressLine({ label: 'simulated s', total: Math.round(budget), interactive: context.interactive, log: context.log });
@@ -51,6 +45,7 @@ const searchReplay: CommandHandler = async (options, context) => {
     maxEpochs: metaDataset.maxEpochs,
     method,
     seed,
+    workers,
     budgetSeconds: budget,
     ...(maxSteps === undefined ? {} : { maxSteps }),
     ...(predictor ? { predictor } : {}),
@@ -73,7 +68,7 @@ const searchReplay: CommandHandler = async (options, context) => {
     trajectory: result.trajectory.map(([t, y]) => [t, y]),
   };
   const lines = [
-    `replayed ${task.name} of ${metaDataset.name} with ${method.name} (seed ${seed}, budget ${formatDuration(budget)})`,
+    `replayed ${task.name} of ${metaDataset.name} with ${method.name} (seed ${seed}, ${workers} worker${workers > 1 ? 's' : ''}, budget ${formatDuration(budget)})`,
     incumbent
       ? `best: ${incumbent.score.toFixed(4)} at epoch ${incumbent.epoch} of ${incumbent.configId} (${config?.model ?? '?'})`
       : 'best: nothing observed',
