@@ -30,6 +30,8 @@ export const RunResultSchema = z.object({
   trajectory: z.array(z.tuple([z.number(), z.number()])),
   /** Wall seconds the search took on this machine (for planning, not for the protocol). */
   wall_seconds: z.number().nonnegative(),
+  /** What the search did in parallel: steps running at once at most, and (pipeline, epoch) recorded twice. */
+  parallel: z.object({ max_running: z.number().int().nonnegative(), duplicate_steps: z.number().int().nonnegative() }).optional(),
 });
 
 export type RunResult = z.infer<typeof RunResultSchema>;

@@ -1,3 +1,4 @@
+import type { StepRecord } from '../core/step.ts';
 import { InternalError, UsageError } from '../errors.ts';
 import { getLogger } from '../logging.ts';
 import type { MetaDataset } from '../metadata/types.ts';
@@ -33,6 +34,28 @@ export interface BenchmarkRuns {
 }
 
 const log = getLogger('benchmark');
+
+/** Steps running at once at most (from their start and finish times) and (pipeline, epoch) recorded twice. */
+export function auditParallel(records: readonly StepRecord[]): { max_running: number; duplicate_steps: number } {
+  const keys = new Set<string>();
+  let duplicates = 0;
+  const events: Array<[number, number]> = [];
+  for (const record of records) {
+    const key = `${record.configId}\u0000${record.epoch}`;
+    if (record.status === 'ok' && keys.has(key)) duplicates++;
+    keys.add(key);
+    events.push([record.startedAt ?? record.finishedAt - record.seconds, 1], [record.finishedAt, -1]);
+  }
+  // NOTE: at equal times a finish comes before a start: a worker that finishes and starts again is one step.
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let running = 0;
+  let most = 0;
+  for (const [, delta] of events) {
+    running += delta;
+    most = Math.max(most, running);
+  }
+  return { max_running: most, duplicate_steps: duplicates };
+}
 
 /**
  * Runs every method × task × seed replay search of the plan, reusing stored runs that match, storing each new
@@ -107,6 +130,7 @@ export async function runBenchmark(plan: BenchmarkPlan): Promise<BenchmarkRuns> 
             : null,
           trajectory: result.trajectory.map(([t, y]) => [t, y] as [number, number]),
           wall_seconds: (performance.now() - wallStart) / 1000,
+          parallel: auditParallel(result.records),
         };
         await plan.store?.write(run);
         runs.push(run);

@@ -52,6 +52,21 @@ test('stored runs are reused, and a benchmark split by tasks merges into the ful
   }
 });
 
+test('smoke benchmark with 1 and 4 simulated workers: no run records a (pipeline, epoch) twice; 4 workers run 4 steps at once', async () => {
+  const methods = resolveMethods(['quicktune', 'qt-pending-exclude', 'asha', 'random-pairs', 'random'], '--methods');
+  const predictors = { tagFor: () => 'curve-mean', forTask: async () => new CurveMeanPredictor(T) };
+  for (const workers of [1, 4]) {
+    const { runs } = await runBenchmark({ metaDataset, tasks: ['t1', 't2'], methods, seeds: 2, workers, budgets: [3000], predictors });
+    assert.equal(runs.length, 2 * methods.length * 2);
+    for (const run of runs) {
+      assert.equal(run.parallel?.duplicate_steps, 0, `${run.method} ${run.task} seed ${run.seed}: a step recorded twice`);
+      assert.ok((run.parallel?.max_running ?? 0) <= workers, `${run.method}: ${run.parallel?.max_running} steps at once with ${workers} workers`);
+    }
+    const most = Math.max(...runs.map((r) => r.parallel?.max_running ?? 0));
+    assert.equal(most, workers, `${workers} workers`);
+  }
+});
+
 test('a damaged stored run is reported with its path', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'qt-bench-'));
   try {

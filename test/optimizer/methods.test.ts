@@ -25,31 +25,17 @@ test('the registry holds the paper methods, the ablations and the random baselin
   assert.throws(() => resolveMethods(['asha', 'bogus'], '--methods'), (e: unknown) => e instanceof UsageError && /--methods: unknown method 'bogus'/.test(e.message));
 });
 
-for (const method of METHODS.values()) {
-  test(`${method.name} completes a short search and only proposes valid steps`, async () => {
+test('a model-based method binds the predictor once to the pool and disposes it at the end', async () => {
+  for (const name of ['quicktune', 'dyhpo']) {
+    const method = METHODS.get(name);
+    assert.ok(method);
     const predictor = new CurveMeanPredictor(T);
-    // NOTE: the loop throws an InternalError on any suggestion that is not a pipeline's next epoch.
-    const defaultPipeline = task.configs[0]?.id;
-    const result = await runReplaySearch({ task, maxEpochs: T, method, seed: 1, budgetSeconds: 2500, predictor, ...(defaultPipeline ? { defaultPipeline } : {}) });
-    assert.equal(result.stopReason, method.name === 'default' ? 'exhausted' : 'budget');
-    assert.ok(result.records.length >= (method.name === 'default' ? 1 : 10), `${result.records.length} steps`);
-    assert.ok(result.incumbent !== undefined);
-    assert.ok(result.records.every((r) => r.status === 'ok'));
-    if (method.needsPredictor) {
-      assert.equal(predictor.built.length, 1);
-      assert.equal(predictor.built[0]?.options.metaInit, method.metaLearned);
-      assert.equal(predictor.built[0]?.task.disposed, true, 'the task predictor is disposed at the end');
-    }
-  });
-
-  test(`${method.name}: the same seed gives the same trajectory (overhead left out)`, async () => {
-    const run = (seed: number) =>
-      runReplaySearch({ task, maxEpochs: T, method, seed, budgetSeconds: 1500, predictor: new CurveMeanPredictor(T), countOverhead: false, defaultPipeline: task.configs[0]?.id ?? '' });
-    const [a, b] = [await run(5), await run(5)];
-    assert.deepEqual(a.records, b.records);
-    assert.deepEqual(a.trajectory, b.trajectory);
-  });
-}
+    await runReplaySearch({ task, maxEpochs: T, method, seed: 1, budgetSeconds: 1500, predictor });
+    assert.equal(predictor.built.length, 1);
+    assert.equal(predictor.built[0]?.options.metaInit, method.metaLearned);
+    assert.equal(predictor.built[0]?.task.disposed, true, 'the task predictor is disposed at the end');
+  }
+});
 
 test('different seeds give different random searches', async () => {
   const method = METHODS.get('random-pairs');
