@@ -218,3 +218,50 @@ test('near the end of the budget a step predicted to overrun it is passed over w
   const nothingFits = await scenario(2);
   assert.equal(nothingFits.suggestion?.configId, 'p1', 'when no step fits, the choice is as without a budget');
 });
+
+test('kriging believer: running steps are conditioned on at their predicted score and raise the incumbent; exclude only skips them', async () => {
+  const belief = [
+    { mean: 0.9, std: 0.05, cost: 1 },
+    { mean: 0.88, std: 0.05, cost: 1 },
+    { mean: 0.6, std: 0.3, cost: 1 },
+    { mean: 0.3, std: 0.01, cost: 1 },
+  ];
+  const scenario = async (pending: QuickTuneSettings['pending']) => {
+    const { optimizer, task, state, tell } = setup(belief, { incumbent: 'global', horizons: undefined, pending });
+    await tell(ok('p3', 1, 0.5, true));
+    state.claim({ claim: 'k1', configId: 'p0', epoch: 1, worker: 'w2', startedAt: 0 });
+    const suggestion = await optimizer.ask();
+    return { suggestion, fits: task.fits.map((f) => [f.n, f.steps, f.costSteps ?? f.steps]) };
+  };
+  const believer = await scenario('believer');
+  assert.notEqual(believer.suggestion?.configId, 'p0', 'a running pipeline is never proposed');
+  assert.deepEqual(believer.fits, [[1, 0, 50], [2, 0, 0]], 'a real fit, then conditioning on the believed score without weight updates');
+  // NOTE: believing p0 at 0.9 makes p1 (0.88, narrow) worth little; p2 (0.6, wide) keeps a chance to beat it.
+  assert.equal(believer.suggestion?.configId, 'p2');
+  const exclude = await scenario('exclude');
+  assert.deepEqual(exclude.fits, [[1, 0, 50]]);
+  assert.equal(exclude.suggestion?.configId, 'p1', 'against the observed 0.5 the near-certain 0.88 wins');
+});
+
+test('with the trainer\'s own cost model, costs are its predictions corrected by what each model\'s steps measured', async () => {
+  const belief = [
+    { mean: 0.7, std: 0.05, cost: 1000 },
+    { mean: 0.7, std: 0.05, cost: 1000 },
+    { mean: 0.7, std: 0.05, cost: 1000 },
+  ];
+  const pipelines: Pipeline[] = belief.map((_, i) => ({ id: `p${i}`, config: { model: i === 2 ? 'slow' : 'fast' } }));
+  const task = new FixedBelief(belief);
+  const state = new PoolState(pipelines.map((p) => p.id), 10);
+  const epochCost = (config: { model: string }, epoch: number) => (config.model === 'slow' ? 10 : 1) * (epoch === 1 ? 2 : 1);
+  const optimizer = new QuickTuneOptimizer('qt', { pipelines, state, maxEpochs: 10, seed: 0, metaFeatures: {}, predictor: { maxEpochs: 10, forTask: () => task }, epochCost }, QUICKTUNE_DEFAULTS);
+  const record = { ...ok('p0', 1, 0.5), seconds: 8 };
+  state.observe(record);
+  await optimizer.tell(record);
+  const suggestion = await optimizer.ask();
+  // NOTE: 'fast' took 8 s where its model said 2: corrected ×~2 (shrunk toward 1 with one observation); 'slow' gets half of that.
+  assert.ok(suggestion?.predictedSeconds !== undefined);
+  const predicted = suggestion.predictedSeconds;
+  if (suggestion.configId === 'p0') assert.ok(predicted > 1 && predicted < 4, `p0 next epoch ${predicted}`);
+  else assert.ok(predicted > 2 && predicted < 8, `${suggestion.configId} first epoch ${predicted}`);
+  assert.notEqual(suggestion.configId, 'p2', 'the slow model costs ten times more');
+});
