@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError, UsageError } from '../../errors.ts';
 import { curvesPlot } from '../../report/curves-plot.ts';
 import { renderReport } from '../../report/render-report.ts';
 import { reportJson, summarizeRun } from '../../report/run-summary.ts';
 import { loadRun } from '../../storage/load-run.ts';
+import { folderBytes, formatBytes } from '../../util/folder-size.ts';
 import type { CommandHandler } from '../context.ts';
 
 const Options = z.object({ runDir: z.string().min(1), plot: z.string().min(1).optional() });
@@ -21,6 +24,11 @@ const report: CommandHandler = async (options, context) => {
   for (const warning of run.warnings) context.log.warn(warning);
   const summary = summarizeRun(run);
   let human = renderReport(run, summary);
+  const checkpoints = join(runDir, 'checkpoints');
+  if (existsSync(checkpoints)) {
+    // NOTE: what the run keeps on disk: one checkpoint per paused pipeline plus the incumbent's (docs/runs.md).
+    human += `\n\nCheckpoints: ${formatBytes(await folderBytes(checkpoints))} in ${checkpoints}`;
+  }
   if (plot !== undefined) {
     try {
       await writeFile(plot, curvesPlot(summary, `Learning curves of ${runDir}`));
