@@ -4,6 +4,7 @@ import { Random } from '../util/random.ts';
 import { calibrationFactor, queryGap, type Calibration } from './calibration.ts';
 import type { PipelineRows } from './inputs.ts';
 import { Adam } from './network/adam.ts';
+import { EMBEDDING_DIM } from './network/performance-net.ts';
 import { allFinite, type DeepKernelEngine } from './network/engine.ts';
 import { logSeconds, standardize, type Standardizer } from './scaling.ts';
 import type { CurvePoint, FitOptions, FitReport, ObservedPoint, Prediction, TaskPredictor } from './types.ts';
@@ -31,6 +32,12 @@ export class DeepKernelTaskPredictor implements TaskPredictor {
   private readonly dropout: Random;
   private theta: Float64Array;
   private conditioned = false;
+  /**
+   * Embeddings by point (pipeline, epoch, curve prefix) under the current score-network weights. A search asks
+   * about the same points again and again (each candidate's horizons, the training set) while the weights stay
+   * put (conditioning only, or cost-only steps), so most asks embed only the few points that changed.
+   */
+  private readonly embeddings = new Map<string, Float32Array>();
   private disposed = false;
 
   constructor(engine: DeepKernelEngine, rows: PipelineRows, initial: Float64Array, scaling: TaskScaling, seed: number) {
@@ -47,6 +54,8 @@ export class DeepKernelTaskPredictor implements TaskPredictor {
     this.assertAlive();
     const started = performance.now();
     if (options.restart) this.theta = Float64Array.from(this.initial);
+    // NOTE: joint Adam steps (or a restart) change the score network: its embeddings must be recomputed.
+    if (options.restart || options.steps > 0) this.embeddings.clear();
     this.conditioned = false;
     const n = observations.length;
     if (n === 0) return { loss: Number.NaN, steps: 0, seconds: 0, failed: false };
@@ -76,6 +85,7 @@ export class DeepKernelTaskPredictor implements TaskPredictor {
     if (failed) {
       log.debug({ n, steps }, 'fit failed; weights restored');
       this.theta = before;
+      this.embeddings.clear();
     }
     const costOnly = Math.max(0, (options.costSteps ?? options.steps) - steps);
     if (!failed && costOnly > 0) {
@@ -87,12 +97,13 @@ export class DeepKernelTaskPredictor implements TaskPredictor {
         costAdam.step(this.theta, result.grad, options.learningRate, start, end);
       }
     }
-    const conditionedLoss = this.condition(batch, y);
+    const conditionedLoss = this.condition(batch, y, observations);
     if (conditionedLoss === null && !failed) {
       // NOTE: the trained weights give a covariance that cannot be factored: fall back to the previous ones.
       failed = true;
       this.theta = before;
-      this.condition(batch, y);
+      this.embeddings.clear();
+      this.condition(batch, y, observations);
     }
     return { loss: Number.isFinite(loss) ? loss : (conditionedLoss ?? Number.NaN), steps, seconds: (performance.now() - started) / 1000, failed };
   }
@@ -111,7 +122,7 @@ export class DeepKernelTaskPredictor implements TaskPredictor {
       return { mean, std };
     }
     const batch = this.rows.batch(queries);
-    const posterior = this.engine.posterior(this.theta, batch);
+    const posterior = this.engine.posterior(this.theta, batch, this.embed(queries));
     const { calibration } = this.scaling;
     for (let j = 0; j < m; j++) {
       const factor = calibrationFactor(calibration, batch.hasLast[j] !== 0, queryGap(queries[j]!));
@@ -133,10 +144,26 @@ export class DeepKernelTaskPredictor implements TaskPredictor {
     this.disposed = true;
   }
 
+  /** The evaluation-mode embeddings of `points` (n × 32), computing only those not cached. */
+  private embed(points: readonly CurvePoint[]): Float32Array {
+    const keys = points.map((p) => `${p.pipeline}:${p.epoch}:${Array.prototype.join.call(p.curve, ',')}`);
+    const missing: number[] = [];
+    keys.forEach((key, j) => {
+      if (!this.embeddings.has(key)) missing.push(j);
+    });
+    if (missing.length > 0) {
+      const fresh = this.engine.embed(this.theta, this.rows.batch(missing.map((j) => points[j]!)));
+      missing.forEach((j, m) => this.embeddings.set(keys[j]!, fresh.slice(m * EMBEDDING_DIM, (m + 1) * EMBEDDING_DIM)));
+    }
+    const out = new Float32Array(points.length * EMBEDDING_DIM);
+    keys.forEach((key, j) => out.set(this.embeddings.get(key)!, j * EMBEDDING_DIM));
+    return out;
+  }
+
   /** Factors the GP on the observations in evaluation mode; the NLL/n, or null when it cannot be factored. */
-  private condition(batch: ReturnType<PipelineRows['batch']>, y: Float64Array): number | null {
+  private condition(batch: ReturnType<PipelineRows['batch']>, y: Float64Array, points: readonly CurvePoint[]): number | null {
     try {
-      const nll = this.engine.condition(this.theta, batch, y);
+      const nll = this.engine.condition(this.theta, batch, y, this.embed(points));
       this.conditioned = true;
       return nll;
     } catch (error) {

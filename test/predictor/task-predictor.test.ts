@@ -128,3 +128,20 @@ test('look-ahead calibration scales the std of queries past the next step by the
   const ratios = Array.from(b.std, (s, j) => s / a.std[j]!);
   [1, 7, 1, 5].forEach((expected, j) => assert.ok(Math.abs(ratios[j]! - expected) < 1e-9, `query ${j}: ratio ${ratios[j]} vs ${expected}`));
 });
+
+test('cached embeddings give the predictions a fresh predictor gives; a weight update drops them', async () => {
+  const { predictor, task, runs, observed } = await setup();
+  const pool = runs.map(runConfig);
+  const queries = runs.slice(8, 14).map((run, k) => ({ pipeline: 8 + k, epoch: 3, curve: Array.from(run.scores.subarray(0, 2)) }));
+  const cached = predictor.forTask(pool, task.metaFeatures, { seed: 2, metaInit: true });
+  await cached.fit(observed.slice(0, 20), { steps: 0, costSteps: 10, learningRate: 1e-3, restart: false });
+  await cached.predict(queries.slice(0, 3));
+  await cached.fit(observed, { steps: 0, costSteps: 10, learningRate: 1e-3, restart: false });
+  const fresh = predictor.forTask(pool, task.metaFeatures, { seed: 2, metaInit: true });
+  await fresh.fit(observed.slice(0, 20), { steps: 0, costSteps: 10, learningRate: 1e-3, restart: false });
+  await fresh.fit(observed, { steps: 0, costSteps: 10, learningRate: 1e-3, restart: false });
+  assert.deepEqual(await cached.predict(queries), await fresh.predict(queries));
+  await cached.fit(observed, { steps: 3, learningRate: 1e-3, restart: false });
+  await fresh.fit(observed, { steps: 3, learningRate: 1e-3, restart: false });
+  assert.deepEqual(await cached.predict(queries), await fresh.predict(queries), 'after joint steps the embeddings are recomputed');
+});

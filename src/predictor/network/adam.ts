@@ -46,12 +46,17 @@ export class Adam {
     const c2 = 1 - beta2 ** this.t;
     const stepSize = learningRate / c1;
     const sqrtC2 = Math.sqrt(c2);
+    // NOTE: the moment arrays and coefficients in locals: the loop runs a few hundred thousand times per fit.
+    const moments = this.m;
+    const squares = this.v;
+    const keep1 = 1 - beta1;
+    const keep2 = 1 - beta2;
     for (let i = start; i < end; i++) {
       const g = grad[i]!;
-      const m = beta1 * this.m[i]! + (1 - beta1) * g;
-      const v = beta2 * this.v[i]! + (1 - beta2) * g * g;
-      this.m[i] = m;
-      this.v[i] = v;
+      const m = beta1 * moments[i]! + keep1 * g;
+      const v = beta2 * squares[i]! + keep2 * g * g;
+      moments[i] = m;
+      squares[i] = v;
       theta[i] = theta[i]! - (stepSize * m) / (Math.sqrt(v) / sqrtC2 + epsilon);
     }
   }
