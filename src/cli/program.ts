@@ -59,16 +59,20 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
 
   program
     .command('benchmark')
-    .description("replay meta-dataset tasks with several methods and seeds (the paper's protocol)")
-    .requiredOption('--metadataset <dir>', 'canonical meta-dataset folder')
-    .option('--methods <names>', 'comma-separated methods', 'quicktune,dyhpo,asha,random')
+    .description('compare methods: replayed learning curves (--metadataset, simulated clock) or real training on an image folder (--dataset, wall clock)')
+    .option('--metadataset <dir>', 'replay the tasks of this meta-dataset')
+    .option('--dataset <dir>', 'an image folder (its own train/val/test, or split once, seeded)')
+    .option('--methods <names>', 'comma-separated methods (default: quicktune,dyhpo,asha,random; with --dataset quicktune,default,random-pairs,asha)')
     .option('--tasks <datasets>', 'comma-separated tasks (default: all)')
-    .option('--budgets <durations>', 'comma-separated budgets', '1h,4h,16h')
+    .option('--budgets <durations>', 'comma-separated budgets (default: 1h,4h,16h; with --dataset 5m,15m)')
     .option('--seeds <n>', 'seeds per method and task', '3')
     .option('--predictor <dir>', 'one predictor for every task (must not have seen them)')
-    .option('--folds <k>', 'meta-train predictors fold-wise on the other tasks', '5')
-    .option('--out <dir>', 'write results.json, trajectories.csv and regret.svg here')
-    .option('--workers <n>', 'asynchronous simulated workers per search', '1')
+    .option('--folds <k>', 'meta-train predictors fold-wise on the other tasks')
+    .option('--trainer <name>', 'with --dataset: the trainer (tfjs, command, or a module path)')
+    .option('--trainer-cmd <cmd>', 'with --dataset: the training program of the command trainer')
+    .option('--space <file>', 'with --dataset: the search space file')
+    .option('--out <dir>', 'write results.json and the plot here (and keep every run, so a rerun reuses them)')
+    .option('--workers <n>', 'steps at once: simulated workers (--metadataset) or trainer processes (--dataset)', '1')
     .action((opts: CommandOptions) => dispatch(() => import('./commands/benchmark.ts'), opts));
 
   program

@@ -4,24 +4,23 @@ import { loadMetaDataset } from '../../metadata/index.ts';
 import { saveCheckpoint } from '../../predictor/checkpoint.ts';
 import { metaTrain } from '../../predictor/meta-train/meta-train.ts';
 import { DEFAULT_RECIPE, RECIPES } from '../../predictor/recipes.ts';
-import { parseIntegerFlag, parseList } from '../../util/parse-number.ts';
+import { FlagReader } from '../../util/flag-reader.ts';
 import type { CommandHandler } from '../context.ts';
 import { ProgressLine } from '../progress.ts';
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
 
 /**
  * `quicktune meta-train`: meta-trains the performance and cost predictors on every task of a meta-dataset but
  * `--exclude`, keeps the weights with the best validation error and writes the checkpoint to `--out`.
  */
 const metaTrainCommand: CommandHandler = async (options, context) => {
-  const iterations = parseIntegerFlag(text(options.iterations) ?? '10000', '--iterations', 1);
-  const seed = parseIntegerFlag(text(options.seed) ?? '0', '--seed', 0);
-  const out = resolve(text(options.out) ?? '.quicktune/predictor');
-  const exclude = parseList(text(options.exclude));
-  const metaDataset = await loadMetaDataset(text(options.metadataset) ?? '');
+  const flags = new FlagReader(options);
+  const iterations = flags.integer('iterations', 10000, 1);
+  const seed = flags.integer('seed', 0, 0);
+  const out = resolve(flags.text('out', '.quicktune/predictor'));
+  const exclude = flags.list('exclude');
+  const dir = flags.required('metadataset', 'a meta-dataset folder');
+  flags.done();
+  const metaDataset = await loadMetaDataset(dir);
   const unknown = exclude.filter((name) => !metaDataset.tasks.has(name));
   if (unknown.length > 0) {
     const known = [...metaDataset.tasks.keys()].join(', ');
