@@ -61,6 +61,8 @@ export class QuickTuneOptimizer implements Optimizer {
   private readonly seed: number;
   /** Observations the GP was last fitted on (a new one makes it refit); -1 before the first fit. */
   private fittedOn = -1;
+  /** Observations the cost model last trained on. */
+  private costFittedOn = 0;
   private training: ObservedPoint[] = [];
   /** Kriging-believer observations of pending steps, by claim. */
   private readonly fantasies = new Map<string, ObservedPoint>();
@@ -155,7 +157,13 @@ export class QuickTuneOptimizer implements Optimizer {
 
   private async refit(): Promise<void> {
     this.training = selectTrainingSet(this.state.records, this.state, this.settings.trainingSet);
-    const options = this.schedule.next(this.training.length);
+    let options = this.schedule.next(this.training.length);
+    if (options.steps === 0 && (options.costSteps ?? 0) > 0) {
+      // NOTE: with k steps in flight the cost model trains once per k + 1 new results (with one worker: after
+      // every result, as before): it changes little per result, and its Adam steps are most of an ask's time.
+      if (this.state.observations - this.costFittedOn < 1 + this.state.pending.length) options = { ...options, costSteps: 0 };
+      else this.costFittedOn = this.state.observations;
+    }
     const report = await this.predictor.fit(this.training, options);
     if (report.failed) {
       log.warn({ method: this.name, n: this.training.length, loss: report.loss }, 'predictor fit failed; restarting next time');
