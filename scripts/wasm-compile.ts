@@ -7,7 +7,7 @@ export const LINALG_SOURCE = join(LINALG_SOURCE_DIR, 'linalg.ts');
 /** The generated TypeScript module that embeds the compiled .wasm as base64. */
 export const LINALG_BINARY_MODULE = join('src', 'numerics', 'linalg-wasm-binary.ts');
 
-/** asc flags of spec/numerics.md: -O3, no runtime assertions, SIMD, the stub runtime (no GC). */
+/** asc flags of docs/numerics.md §3: -O3, no runtime assertions, SIMD, the stub runtime (no GC). */
 const ASC_FLAGS = ['-O3', '--noAssert', '--enable', 'simd', '--runtime', 'stub'];
 
 /**

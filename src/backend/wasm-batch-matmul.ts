@@ -7,7 +7,7 @@ interface KernelBackend {
 
 /**
  * The wasm BatchMatMul kernel is about 10x slower with transposeA/transposeB (XNNPACK is only used for the
- * plain case), and every backward pass of matMul takes that path (spec/numerics.md: an MLP Adam step went
+ * plain case), and every backward pass of matMul takes that path (docs/numerics.md §2: an MLP Adam step went
  * from 25.9 to 5.9 ms). This re-registers the kernel so it transposes explicitly and calls the fast path.
  */
 export function patchWasmBatchMatMul(tf: Tf): void {

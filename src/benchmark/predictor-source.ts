@@ -36,7 +36,7 @@ export interface FoldTrainer {
 }
 
 /**
- * Fold-wise predictors (spec/method.md section 10): the tasks of fold k are searched with a predictor
+ * Fold-wise predictors (docs/method.md §10.3): the tasks of fold k are searched with a predictor
  * meta-trained on the other folds' tasks. Keeps one fold's predictor in memory at a time, so the runner
  * should visit tasks fold by fold.
  */

@@ -2,7 +2,7 @@
 export type Trajectory = ReadonlyArray<readonly [number, number]>;
 
 /**
- * Normalized regret at time `t` (spec/method.md section 10): (y_best − y_inc(t)) / (y_best − y_worst), where
+ * Normalized regret at time `t` (docs/method.md §10.2): (y_best − y_inc(t)) / (y_best − y_worst), where
  * y_inc(t) is the best score observed at any epoch by time t; 1 before the first observation. A task whose
  * curves are all equal (y_best = y_worst) has regret 0 once anything was observed.
  */

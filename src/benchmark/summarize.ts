@@ -1,7 +1,7 @@
 import { normalizedRegret } from './regret.ts';
 import type { RunResult } from './run-result.ts';
 
-/** One method's results, per budget (spec/cli.md `benchmark --json`). */
+/** One method's results, per budget (docs/cli.md `benchmark --json`). */
 export interface MethodSummary {
   /** Mean normalized regret over tasks and seeds. */
   readonly regret: number[];

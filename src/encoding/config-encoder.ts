@@ -26,7 +26,7 @@ export type MetaFeatureRecord = Readonly<Record<string, CellValue | undefined>>;
 
 /**
  * Turns (model, hyperparameters) and dataset meta-features into the fixed numeric vectors the predictor
- * consumes (spec/method.md section 4). Fitted once on a meta-dataset; its state is saved with a predictor
+ * consumes (docs/method.md §4.1). Fitted once on a meta-dataset; its state is saved with a predictor
  * and restored with {@link ConfigEncoder.fromJSON}, so new configurations are encoded exactly as in
  * meta-training. Instances are immutable. See docs/encoding.md for the layout.
  */

@@ -20,7 +20,7 @@ export interface EncoderOptions {
   readonly categorical?: readonly string[];
   /** Hyperparameter columns left out of the encoding. */
   readonly exclude?: readonly string[];
-  /** Meta-feature scaling before standardization: 'log1p' (the spec's decision) or 'identity'. */
+  /** Meta-feature scaling before standardization: 'log1p' (the decision of docs/method.md §4.1) or 'identity'. */
   readonly metaFeatureTransform?: 'log1p' | 'identity';
 }
 

@@ -26,7 +26,7 @@ export function displayPath(dir: string, file: string): string {
 }
 
 /**
- * Loads and validates a meta-dataset in the canonical layout (spec/metadataset-format.md). Every problem
+ * Loads and validates a meta-dataset in the canonical layout (docs/metadataset-format.md). Every problem
  * found is reported in one InputError, one line each, `<file>:<line>:<column>: <problem>`.
  */
 export async function loadMetaDataset(dir: string, options: LoadOptions = {}): Promise<MetaDataset> {

@@ -41,7 +41,7 @@ export interface MetaTask {
   readonly yWorst: number;
 }
 
-/** A loaded, validated meta-dataset in memory (spec/metadataset-format.md). */
+/** A loaded, validated meta-dataset in memory (docs/metadataset-format.md). */
 export interface MetaDataset {
   readonly name: string;
   readonly description?: string;

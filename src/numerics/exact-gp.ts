@@ -40,7 +40,7 @@ export interface Posterior {
 const LOG_2PI = Math.log(2 * Math.PI);
 
 /**
- * An exact GP on fixed features z (n×d) with all O(n³) work in Float64 (spec/numerics.md section 3, the
+ * An exact GP on fixed features z (n×d) with all O(n³) work in Float64 (docs/numerics.md §3, the
  * feature-level variant): K, its Cholesky factor, K⁻¹ and the back-propagation through the kernel never leave
  * Float64, so the only float32 rounding is in the features the network produces.
  *

@@ -11,7 +11,7 @@ import { StepCostEstimator } from './step-cost.ts';
 import { selectTrainingSet, type TrainingSetSettings } from './training-set.ts';
 import type { AskSituation, Optimizer, Suggestion } from './types.ts';
 
-/** The ablation switches of the paper (spec/method.md section 8) and the refit settings. */
+/** The ablation switches of the paper (docs/method.md §8.6) and the refit settings. */
 export interface QuickTuneSettings {
   /** M: start each restarting fit from the meta-trained weights (else a seeded fresh initialisation). */
   readonly metaInit: boolean;
@@ -30,7 +30,7 @@ export interface QuickTuneSettings {
 
   /**
    * The score a candidate at epoch t must beat: 'per-epoch' = the best observed at epoch t among pipelines that
-   * reached it, else the best overall (spec/method.md section 8, DyHPO); 'global' = the best observed at any
+   * reached it, else the best overall (docs/method.md §8.2, DyHPO); 'global' = the best observed at any
    * epoch (the incumbent that regret measures).
    */
   readonly incumbent: 'per-epoch' | 'global';

@@ -16,7 +16,7 @@ export interface RefitBudget {
   readonly minRestartFraction: number;
 }
 
-/** When and how hard the predictor is refitted during a search (spec/method.md section 7). */
+/** When and how hard the predictor is refitted during a search (docs/method.md §7). */
 export interface RefitSettings {
   /** The first this-many fits restart from the meta-trained (or fresh) weights. Paper: 10. */
   readonly initialFits: number;
@@ -48,9 +48,9 @@ export const PAPER_REFIT: RefitSettings = {
 };
 
 /**
- * The cost model of a budget: seconds per full-batch Adam step of the spec's network on n points, measured on
- * a 2-core machine under load (about 12 ms at n = 50, 27 ms at 200, 70 ms at 500), restarts postponed below a
- * quarter of their steps.
+ * The cost model of a budget: seconds per full-batch Adam step of the paper's network (docs/method.md §4.2)
+ * on n points, measured on a 2-core machine under load (about 12 ms at n = 50, 27 ms at 200, 70 ms at 500),
+ * restarts postponed below a quarter of their steps.
  */
 export const BUDGET_ESTIMATE: Omit<RefitBudget, 'share' | 'initialCredit'> = {
   stepCost: [0.01, 4e-5, 1.6e-7],

@@ -42,7 +42,7 @@ export const QUICKTUNE_DEFAULTS: QuickTuneSettings = {
 };
 
 /**
- * The paper's acquisition (spec/method.md section 8): EI of the next epoch only, against the best score
+ * The paper's acquisition (docs/method.md §8.1-8.2): EI of the next epoch only, against the best score
  * observed at that epoch (DyHPO's rule).
  */
 const PAPER_ACQUISITION: Partial<QuickTuneSettings> = { incumbent: 'per-epoch', horizons: undefined };

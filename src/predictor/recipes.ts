@@ -4,8 +4,9 @@ import type { MetaTrainOptions } from './meta-train/meta-train.ts';
 export type Recipe = Omit<MetaTrainOptions, 'metaDataset' | 'exclude' | 'iterations' | 'seed' | 'hub' | 'onProgress'>;
 
 /**
- * Named meta-training recipes. 'paper' is spec/method.md as written (metaTrain's defaults); 'quicktune' adds
- * the options that measured better on held-out tasks (docs/predictor.md, `npm run bench:predictor-quality`):
+ * Named meta-training recipes. 'paper' is the paper's settings (docs/method.md §4-5; metaTrain's defaults);
+ * 'quicktune' adds the options that measured better on held-out tasks (docs/predictor.md,
+ * `npm run bench:predictor-quality`):
  * a learned prior mean plus the last observed score, a separate noise for epoch-1 points, lr 1e-3,
  * search-like validation episodes and a calibrated predictive std; 'quicktune-lookahead' also trains half of
  * the points on truncated curve prefixes, so the optimizer can ask for epochs ahead (docs/benchmark.md). The

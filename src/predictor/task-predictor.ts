@@ -19,7 +19,7 @@ export interface TaskScaling {
 }
 
 /**
- * The deep-kernel GP and cost predictor bound to one task's pool (spec/method.md section 7): `fit` takes
+ * The deep-kernel GP and cost predictor bound to one task's pool (docs/method.md §7): `fit` takes
  * full-batch Adam steps on every observation and then conditions the GP on them in evaluation mode, so any
  * number of `predict` calls reuse one Cholesky factor. Deterministic under the seed.
  */

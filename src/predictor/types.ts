@@ -49,7 +49,7 @@ export interface FitReport {
 
 /**
  * The performance and cost predictors bound to one task's candidate pool. The optimizer's only window on
- * the models; it owns the refit schedule (spec/method.md section 7), this object owns the tensors.
+ * the models; it owns the refit schedule (docs/method.md §7), this object owns the tensors.
  */
 export interface TaskPredictor {
   readonly maxEpochs: number;

@@ -101,7 +101,7 @@ export function summarizeRun(run: StudySnapshot): RunSummary {
   };
 }
 
-/** `report --json` (spec/cli.md): the incumbent and every step in the order they finished. */
+/** `report --json` (docs/cli.md): the incumbent and every step in the order they finished. */
 export function reportJson(run: StudySnapshot, summary: RunSummary): Record<string, unknown> {
   const incumbent = summary.incumbent;
   return {

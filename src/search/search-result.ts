@@ -12,7 +12,7 @@ const REASONS: Readonly<Record<string, string>> = {
   aborted: 'interrupted (continue with --resume)',
 };
 
-/** `search --json` (spec/cli.md): the incumbent, steps, seconds and the incumbent's trajectory over the run. */
+/** `search --json` (docs/cli.md): the incumbent, steps, seconds and the incumbent's trajectory over the run. */
 export function searchJson(outcome: DatasetSearchOutcome): Record<string, unknown> {
   const summary = summarizeRun(outcome.run);
   const incumbent = summary.incumbent;

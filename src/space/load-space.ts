@@ -12,7 +12,7 @@ import { checkParameters } from './rules.ts';
 import { DEFAULT_POOL_SIZE, WrittenSpaceSchema } from './schema.ts';
 import type { SearchSpace } from './types.ts';
 
-/** The shipped default: the paper's finetuning space over the 24 hub models (spec/method.md section 2). */
+/** The shipped default: the paper's finetuning space over the 24 hub models (docs/method.md §2). */
 export const DEFAULT_SPACE_PATH = (): string => shippedMetadataPath('search-space.yaml');
 
 /** What a space file yields: the space, or the problems (one `<file>: <path>: <problem>` line each). */

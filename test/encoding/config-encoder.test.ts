@@ -18,7 +18,7 @@ function configOf(id: string): Config {
   return { model: run.model, ...run.values };
 }
 
-/** Population mean and std of ln(v + offset), as the spec states the standardization. */
+/** Population mean and std of ln(v + offset), as docs/encoding.md states the standardization. */
 function logStats(values: readonly number[], offset = 0): { mean: number; std: number } {
   const t = values.map((v) => Math.log(v + offset));
   const mean = t.reduce((a, b) => a + b, 0) / t.length;

@@ -6,7 +6,7 @@ import { datasetSearchSettings, timestampName } from '../../src/search/search-se
 
 const base = { dataset: 'imgs', trainer: 'command', trainerCmd: 'python3 t.py', budget: '1h', seed: '0', method: 'asha' };
 
-test('the flags of search --dataset become settings; defaults as in spec/cli.md', () => {
+test('the flags of search --dataset become settings; defaults as in docs/cli.md', () => {
   const settings = datasetSearchSettings({ ...base, maxSteps: '12', runDir: 'runs/a', budget: '15m' }, { QUICKTUNE_STEP_TIMEOUT: '30m', QUICKTUNE_MAX_EPOCHS: '20' });
   assert.equal(settings.dataset, resolve('imgs'));
   assert.equal(settings.runDir, resolve('runs/a'));

@@ -3,7 +3,7 @@ import { IMPORTERS } from '../../importers/index.ts';
 import { loadMetaDataset } from '../../metadata/load.ts';
 import type { CommandHandler } from '../context.ts';
 
-/** `quicktune import --from quicktune SRC --out DIR` (spec/cli.md, docs/metadataset-format.md). */
+/** `quicktune import --from quicktune SRC --out DIR` (docs/cli.md, docs/metadataset-format.md). */
 const importCommand: CommandHandler = async (options, context) => {
   const from = String(options.from);
   const src = String(options.src);

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../../errors.ts';
 
-/** The two Quick-Tune release layouts (spec/metadataset-format.md). */
+/** The two Quick-Tune release layouts (docs/metadataset-format.md). */
 export type ReleaseVariant = 'release' | 'table';
 
 /** A located release: the folder of one meta-dataset version and its variant. */

@@ -1,4 +1,4 @@
-// AssemblyScript source of the Float64 linear-algebra kernels of the exact GP (spec/numerics.md section 3):
+// AssemblyScript source of the Float64 linear-algebra kernels of the exact GP (docs/numerics.md §3):
 // this entry file and its modules compile, with `npm run build:wasm` (scripts/build-wasm.ts), into
 // src/numerics/linalg-wasm-binary.ts; the plain-JS twin in src/numerics/linalg-js.ts implements the same
 // functions and is the test oracle. All matrices are row-major Float64; pointers are byte offsets into this

@@ -19,7 +19,7 @@ import { prepareTask, restrictTasks, samplePoints, type TaskData } from './train
 import { searchLikeSample } from './search-sample.ts';
 import { drawEpisodes, fitCalibration, validationMse, withAheadQueries, type ValidationStyle } from './validation.ts';
 
-/** Settings of a meta-training run (defaults: spec/method.md section 5). */
+/** Settings of a meta-training run (defaults: docs/method.md §5). */
 export interface MetaTrainOptions {
   readonly metaDataset: MetaDataset;
   /** Tasks never seen (the test tasks of a fold). */
@@ -100,7 +100,7 @@ function calibrate(engine: DeepKernelEngine, theta: Float64Array, tasks: readonl
 }
 
 /**
- * Meta-trains the deep-kernel GP and the cost predictor (spec/method.md sections 4-6): each iteration draws
+ * Meta-trains the deep-kernel GP and the cost predictor (docs/method.md §4-6): each iteration draws
  * one training task and `batchSize` random (run, epoch) points of it, conditions the GP on them and takes an
  * Adam step on NLL/n plus the cost MSE, with a cosine-decayed learning rate. Every `validateEvery` iterations
  * the MSE of the predictive mean on fixed validation episodes is measured and the best weights are kept.

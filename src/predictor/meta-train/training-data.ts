@@ -31,10 +31,10 @@ export function prepareTask(task: MetaTask, encoder: ConfigEncoder, dims: InputD
 
 /**
  * `count` random (run, epoch) pairs of one task: a run uniformly, then an epoch uniformly among the epochs it
- * finished, 1..length inclusive (spec decision: the last epoch can be drawn too). With `horizonShare` > 0,
- * that share of the points (those past epoch 1) see only a random prefix of the curve before their epoch
- * (0..epoch-2 scores): the network then also learns to predict an epoch several steps ahead of the last
- * observed one, which the optimizer's look-ahead asks for.
+ * finished, 1..length inclusive (a decision of docs/method.md §5: the last epoch can be drawn too). With
+ * `horizonShare` > 0, that share of the points (those past epoch 1) see only a random prefix of the curve
+ * before their epoch (0..epoch-2 scores): the network then also learns to predict an epoch several steps
+ * ahead of the last observed one, which the optimizer's look-ahead asks for.
  */
 export function samplePoints(task: TaskData, count: number, rng: Random, horizonShare = 0): Sample {
   const points: PointRef[] = [];

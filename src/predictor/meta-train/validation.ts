@@ -8,7 +8,7 @@ import { standardize, type Standardizer } from '../scaling.ts';
 import { aheadEpoch, searchLikeSample } from './search-sample.ts';
 import { samplePoints, type Sample, type TaskData } from './training-data.ts';
 
-/** A validation episode: condition the GP on `context`, predict `query` (spec/method.md section 5). */
+/** A validation episode: condition the GP on `context`, predict `query` (docs/method.md §5). */
 export interface Episode {
   readonly task: TaskData;
   readonly context: Sample;

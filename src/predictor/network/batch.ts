@@ -1,4 +1,4 @@
-/** Widths of the predictor's inputs (spec/method.md section 4). */
+/** Widths of the predictor's inputs (docs/method.md §4.1). */
 export interface InputDims {
   /** Model columns: the one-hot model id plus, optionally, the hub descriptors. */
   readonly modelDim: number;

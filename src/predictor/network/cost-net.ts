@@ -7,7 +7,7 @@ import type { NetInputs } from './performance-net.ts';
 const HIDDEN = 64;
 
 /**
- * The cost predictor (spec/method.md section 6): an MLP on the pipeline, dataset and budget inputs predicting
+ * The cost predictor (docs/method.md §6): an MLP on the pipeline, dataset and budget inputs predicting
  * the standardized log seconds of the epoch. The observed curve is left out: an epoch's duration does not
  * depend on the scores so far.
  */

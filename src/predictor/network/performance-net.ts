@@ -19,7 +19,7 @@ export function dropoutWidth(maxEpochs: number): number {
 }
 
 /**
- * The feature extractor of spec/method.md section 4. Convolutions are im2col matrices: row c·3 + s of
+ * The feature extractor of docs/method.md §4.2. Convolutions are im2col matrices: row c·3 + s of
  * conv2.w multiplies input channel c at time offset s − 1 (conv1.w: row s); the flattened pooled curve is
  * time-major (a fixed permutation of PyTorch's channel-major flatten, absorbed by the next layer).
  */

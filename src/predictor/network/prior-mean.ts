@@ -4,7 +4,7 @@ import type { ParamDeclaration, ParamLayout } from './params.ts';
 import { EMBEDDING_DIM } from './performance-net.ts';
 
 /**
- * The GP's prior mean beyond its constant (spec/method.md section 4 has a constant mean):
+ * The GP's prior mean beyond its constant (the paper's, docs/method.md §4.3, is a constant):
  * - 'constant': nothing more (the paper);
  * - 'last-observed': for points with a curve, offset + slope · (last observed score), so the GP models the
  *   change from the last epoch (slope starts at 1);
