@@ -10,7 +10,7 @@ function withArgs(options: CommandOptions, args: Record<string, unknown>): Comma
 }
 
 /**
- * Declares every command and flag of the CLI contract (spec/cli.md). Actions import their module
+ * Declares every command and flag of the CLI contract (docs/cli.md). Actions import their module
  * lazily, so `quicktune --help` never loads tfjs or the data code.
  */
 export function buildProgram(version: string, dispatch: Dispatch): Command {
@@ -73,6 +73,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .option('--space <file>', 'with --dataset: the search space file')
     .option('--out <dir>', 'write results.json and the plot here (and keep every run, so a rerun reuses them)')
     .option('--workers <n>', 'steps at once: simulated workers (--metadataset) or trainer processes (--dataset)', '1')
+    .option('--gpus <list>', "with --dataset: each worker slot's device, round robin")
     .action((opts: CommandOptions) => dispatch(() => import('./commands/benchmark.ts'), opts));
 
   program

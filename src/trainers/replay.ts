@@ -17,7 +17,7 @@ function configOf(run: MetaConfig): Config {
 }
 
 /**
- * Tabular replay of one meta-dataset task (spec/method.md section 10): training pipeline P from epoch t-1 to
+ * Tabular replay of one meta-dataset task (docs/method.md §10.1): training pipeline P from epoch t-1 to
  * t returns the recorded score of epoch t and charges the recorded seconds of that epoch only. A pipeline
  * is continued one epoch at a time from where it stopped (the study checks that, so workers of one study in
  * several processes can share the task); a curve that ended (finished or diverged) cannot be continued.

@@ -6,7 +6,7 @@ import type { CommandHandler } from '../context.ts';
 import { ProgressLine } from '../progress.ts';
 
 /**
- * `quicktune search --dataset DIR`: a real search on an image folder (spec/cli.md), durable in its run
+ * `quicktune search --dataset DIR`: a real search on an image folder (docs/cli.md), durable in its run
  * directory, with a live progress line on a terminal and the best pipeline as the answer.
  */
 const searchDataset: CommandHandler = async (options, context) => {
