@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { isSharedStorageUrl } from '../storage/registry.ts';
+import { STUDY_NAME, STUDY_NAME_RULE } from '../storage/study-name.ts';
 import { FlagReader } from '../util/flag-reader.ts';
 import { parseDuration } from '../util/duration.ts';
 import { parseIntegerFlag } from '../util/parse-number.ts';
@@ -43,8 +44,7 @@ export function timestampName(now = new Date()): string {
   return `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}-${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;
 }
 
-/** Study names: what a person types, and safe in any storage (no quoting needed, no SQL). */
-export const STUDY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+export { STUDY_NAME } from '../storage/study-name.ts';
 
 /** `--study`: validated; a problem line naming the flag when it is not a plain name. */
 export function readStudyName(flags: FlagReader, required: boolean): string | undefined {
@@ -54,7 +54,7 @@ export function readStudyName(flags: FlagReader, required: boolean): string | un
     return undefined;
   }
   if (!STUDY_NAME.test(name)) {
-    flags.problem('--study: a study name is 1-63 letters, digits, dots, dashes or underscores, starting with a letter or digit');
+    flags.problem(`--study: ${STUDY_NAME_RULE}`);
     return undefined;
   }
   return name;

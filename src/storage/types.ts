@@ -31,7 +31,9 @@ export interface StudyBackend {
   /**
    * Runs `work` in the study's exclusive section: no other writer commits meanwhile. `work` sees the entries
    * committed since `from` and the claims whose lease ran out, and queues entries with `append`; they commit
-   * together when `work` resolves (none when it throws).
+   * together when `work` resolves (none when it throws). A backend that reconnects after a lost connection may
+   * run `work` again, with the entries since the same `from`, when the first run's entries did not commit
+   * (never when they did): `work` must be safe to run again.
    */
   transaction<T>(from: number, work: (tx: BackendTransaction) => Promise<T>): Promise<T>;
   /**

@@ -8,7 +8,7 @@ import type { Config, Pipeline } from '../space/types.ts';
 import { identityDifferences } from '../storage/header-check.ts';
 import { claimEntry, expireEntry, headerEntry, sessionEntry, spaceEntry, stepEntry } from '../storage/journal-ops.ts';
 import { StudyReplica, type ReplicaChanges } from '../storage/replica.ts';
-import { StorageConflict, type RunBudget, type RunIdentity, type RunSpace, type StudyBackend, type StudySnapshot } from '../storage/types.ts';
+import { StorageConflict, type JournalEntry, type RunBudget, type RunIdentity, type RunSpace, type StudyBackend, type StudySnapshot } from '../storage/types.ts';
 import { packageVersion } from '../util/package-info.ts';
 
 const log = () => getLogger('study');
@@ -95,8 +95,9 @@ export class Study {
     if (!how.expectNew && before.header.quicktune !== packageVersion()) {
       log().warn(`${backend.location}: the study was created by quicktune ${before.header.quicktune}; continuing it with ${packageVersion()}`);
     }
-    const { session, origin } = await backend.transaction(replica.cursor, async (tx) => {
-      replica.apply(tx.entries);
+    const from = replica.cursor;
+    const { session, origin } = await backend.transaction(from, async (tx) => {
+      catchUp(replica, from, tx.entries);
       const snapshot = replica.snapshot();
       tx.append(tx.expired.map((claim) => expireEntry(claim, 'its worker stopped before finishing (lease expired)')));
       const n = snapshot.sessions.length + 1;
@@ -166,8 +167,9 @@ export class Study {
     onChanges: (changes: ReplicaChanges) => Promise<void>,
   ): Promise<RunningStep | null> {
     for (;;) {
-      const outcome = await this.backend.transaction(this.replica.cursor, async (tx) => {
-        await onChanges(this.replica.apply(tx.entries));
+      const from = this.replica.cursor;
+      const outcome = await this.backend.transaction(from, async (tx) => {
+        await onChanges(catchUp(this.replica, from, tx.entries));
         if (tx.expired.length > 0) {
           const expiries = tx.expired.map((claim) => expireEntry(claim, 'its worker stopped renewing the lease'));
           tx.append(expiries);
@@ -209,8 +211,9 @@ export class Study {
       ...(claim.predictedSeconds === undefined ? {} : { predictedSeconds: claim.predictedSeconds }),
     });
     try {
-      const appended = await this.backend.transaction(this.replica.cursor, async (tx) => {
-        await onChanges(this.replica.apply(tx.entries));
+      const from = this.replica.cursor;
+      const appended = await this.backend.transaction(from, async (tx) => {
+        await onChanges(catchUp(this.replica, from, tx.entries));
         if (this.replica.claimOf(claim.claim) === undefined || tx.expired.includes(claim.claim)) {
           tx.append(tx.expired.map((c) => expireEntry(c, 'its worker stopped renewing the lease')));
           return undefined;
@@ -239,8 +242,9 @@ export class Study {
   /** Gives up claims without a result (an interrupted step): they may run again. */
   async release(claims: readonly RunningStep[], reason: string): Promise<void> {
     if (claims.length === 0) return;
-    const appended = await this.backend.transaction(this.replica.cursor, async (tx) => {
-      this.replica.apply(tx.entries);
+    const from = this.replica.cursor;
+    const appended = await this.backend.transaction(from, async (tx) => {
+      catchUp(this.replica, from, tx.entries);
       const open = claims.filter((c) => this.replica.claimOf(c.claim) !== undefined && !tx.expired.includes(c.claim));
       const entries = [...tx.expired, ...open.map((c) => c.claim)].map((c) => expireEntry(c, tx.expired.includes(c) ? 'its worker stopped renewing the lease' : reason));
       tx.append(entries);
@@ -258,8 +262,9 @@ export class Study {
   /** Marks the end of this session (why, and the clock reading); the study can be continued later. */
   async stop(reason: string, seconds: number): Promise<void> {
     const entry = { op: 'stop', session: this.session, reason, seconds, at: new Date().toISOString() };
-    await this.backend.transaction(this.replica.cursor, async (tx) => {
-      this.replica.apply(tx.entries);
+    const from = this.replica.cursor;
+    await this.backend.transaction(from, async (tx) => {
+      catchUp(this.replica, from, tx.entries);
       tx.append([entry]);
     });
     this.replica.apply([entry]);
@@ -268,6 +273,15 @@ export class Study {
   async close(): Promise<void> {
     await this.backend.close();
   }
+}
+
+/**
+ * Applies the entries of a transaction that began at `from` which the replica has not applied yet. NOTE: a
+ * backend may run a transaction's work again after a lost connection, with the same `from`; entries applied by
+ * the first run are not applied (nor told to the optimizer) twice.
+ */
+function catchUp(replica: StudyReplica, from: number, entries: readonly JournalEntry[]): ReplicaChanges {
+  return replica.apply(entries.slice(replica.cursor - from));
 }
 
 /** Lease length of claims in shared storage; workers renew them every third of it. */
