@@ -88,19 +88,38 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
 
   program
     .command('report')
-    .description('show a run: incumbent, steps per model, curves, plot')
-    .argument('<run-dir>', 'the run directory')
+    .description('show a run or a study: incumbent, steps per model, curves, plot')
+    .argument('[run-dir]', 'the run directory (or --storage URL --study NAME)')
+    .option('--storage <url>', 'read the study from this storage instead (postgres://USER@HOST/DB, or a journal file)')
+    .option('--study <name>', 'the study in shared storage')
     .option('--plot <file.svg>', 'write an SVG plot of the observed curves')
-    .action((runDir: string, opts: CommandOptions) =>
+    .action((runDir: string | undefined, opts: CommandOptions) =>
       dispatch(() => import('./commands/report.ts'), withArgs(opts, { runDir })),
     );
 
   program
     .command('worker')
-    .description('join a shared study: claim steps under a lease, run them, record them')
-    .requiredOption('--storage <url>', 'shared study storage (postgres://...)')
-    .requiredOption('--study <name>', 'study name')
+    .description('join a study in shared storage: claim steps under a lease, run them, record them, until the study is over')
+    .requiredOption('--storage <url>', 'the study storage, shared by every worker (postgres://USER@HOST/DB)')
+    .requiredOption('--study <name>', 'the study to join')
+    .option('--trainer <name>', "trainer adapter (default: the study's): tfjs, command, replay, or a module path")
+    .option('--trainer-cmd <cmd>', "the training program of the command trainer (default: the study's)")
+    .option('--dataset <dir>', "this machine's copy of the image folder (default: the study's path)")
+    .option('--metadataset <dir>', "the replay trainer's meta-dataset (default: the study's)")
+    .option('--task <dataset>', "the replay trainer's task (default: the study's)")
+    .option('--time-scale <f>', 'the replay trainer sleeps the recorded seconds times this (default 1)')
+    .option('--predictor <dir>', "the study's predictor checkpoint, where it is not the shipped one")
+    .option('--workers <n>', 'steps run at once by this worker, each in its own trainer process', '1')
+    .option('--gpus <list>', "each worker slot's device, round robin (e.g. 0,1,2,3)")
+    .option('--artifacts <dir>', 'where checkpoints go: a folder every worker can read (default .quicktune/workers/<study>)')
     .action((opts: CommandOptions) => dispatch(() => import('./commands/worker.ts'), opts));
+
+  program
+    .command('status')
+    .description('show a study in shared storage: steps by state, workers and what they run, the incumbent, the budget')
+    .requiredOption('--storage <url>', 'the study storage (postgres://USER@HOST/DB, or a journal file)')
+    .option('--study <name>', 'the study (required with postgres://)')
+    .action((opts: CommandOptions) => dispatch(() => import('./commands/status.ts'), opts));
 
   return program;
 }

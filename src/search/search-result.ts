@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { formatIncumbent } from '../report/render-report.ts';
 import { summarizeRun, trajectoryOf } from '../report/run-summary.ts';
+import type { StudySnapshot } from '../storage/types.ts';
 import { formatDuration } from '../util/duration.ts';
 import type { DatasetSearchOutcome } from './dataset-search.ts';
 
@@ -47,6 +48,16 @@ export function searchText(outcome: DatasetSearchOutcome, runDir: string): strin
   }
   lines.push('', `Run: ${friendly(runDir)} (quicktune report ${friendly(runDir)} shows the curves; --plot draws them)`);
   return lines.join('\n');
+}
+
+/** The answer of `search --workers 0`: the study exists in shared storage; workers run its steps. */
+export function createdText(run: StudySnapshot, study: string): string {
+  const budget = run.budget.seconds === undefined ? 'no time budget' : `budget ${formatDuration(run.budget.seconds)}`;
+  const limit = run.budget.maxSteps === undefined ? '' : `, at most ${run.budget.maxSteps} steps`;
+  return [
+    `Study ready: ${run.location}, ${run.pool.length} pipelines, ${budget}${limit}.`,
+    `Workers join it with: quicktune worker --storage URL --study ${study}  (the same URL; status and report read it too)`,
+  ].join('\n');
 }
 
 /** A path relative to the working directory when it lies below it, absolute otherwise. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runCli } from '../helpers/run-cli.ts';
 
-const COMMANDS = ['meta-train', 'search', 'benchmark', 'import', 'report', 'worker'];
+const COMMANDS = ['meta-train', 'search', 'benchmark', 'import', 'report', 'worker', 'status'];
 
 test('--help lists every command and exits 0', async () => {
   const result = await runCli(['--help']);

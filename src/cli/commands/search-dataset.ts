@@ -1,5 +1,5 @@
 import { runDatasetSearch } from '../../search/dataset-search.ts';
-import { searchJson, searchText } from '../../search/search-result.ts';
+import { createdText, searchJson, searchText } from '../../search/search-result.ts';
 import { datasetSearchSettings } from '../../search/search-settings.ts';
 import { formatDuration } from '../../util/duration.ts';
 import type { CommandHandler } from '../context.ts';
@@ -38,7 +38,9 @@ const searchDataset: CommandHandler = async (options, context) => {
     },
     onTick: show,
   }).finally(() => progress.finish());
-  context.emit(searchJson(outcome), searchText(outcome, settings.runDir));
+  // NOTE: `--workers 0` only creates a shared study: the answer is how to join it.
+  const human = settings.workers === 0 ? createdText(outcome.run, settings.study ?? '') : searchText(outcome, settings.runDir);
+  context.emit(searchJson(outcome), human);
 };
 
 export default searchDataset;
