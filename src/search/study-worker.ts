@@ -7,6 +7,7 @@ import { readStudy } from '../storage/load-run.ts';
 import { openStorage } from '../storage/registry.ts';
 import type { RunHeader, RunIdentity } from '../storage/types.ts';
 import { Study } from '../study/study.ts';
+import { TRAINERS } from '../trainers/index.ts';
 import { loadSearchPredictor } from './search-predictor.ts';
 import { resolveTarget, type TargetSettings } from './search-target.ts';
 import { devicesOf, runStudySession, withTrainers, workerIds, type StudySessionHooks, type StudySessionOutcome } from './study-session.ts';
@@ -88,16 +89,19 @@ export function workerSeed(studySeed: number, session: number): number {
   return createHash('sha256').update(`quicktune worker ${studySeed} ${session}`).digest().readUInt32BE(0) & 0x7fffffff;
 }
 
-/** The trainer's name as the study recorded it (`name`, or the replay trainer's `trainer`). */
+/**
+ * The study's trainer, where it is a built-in one. NOTE: a module path or a command is never taken from the
+ * database: whoever can write there must not choose what a worker's machine runs.
+ */
 function recordedTrainer(header: RunHeader): string | undefined {
   const name = header.trainer.name ?? header.trainer.trainer;
-  return typeof name === 'string' ? name : undefined;
+  return typeof name === 'string' && (TRAINERS.has(name) || name === 'replay') ? name : undefined;
 }
 
 /** What the worker's target is built from: its flags, else the study's header. */
 export function targetSettingsOf(settings: WorkerSettings, header: RunHeader): TargetSettings {
   const trainer = settings.trainer ?? (settings.metadataset !== undefined ? 'replay' : recordedTrainer(header));
-  if (trainer === undefined) throw new UsageError('--trainer: the study does not record its trainer by name; give --trainer');
+  if (trainer === undefined) throw new UsageError('--trainer: the study does not use a built-in trainer; give --trainer (a module path) on every worker');
   const common = { trainer, space: undefined, seed: header.seed, runDir: settings.workDir };
   if (trainer === 'replay') {
     // NOTE: a replay study records its data as <meta-dataset folder>#<task>.
@@ -107,12 +111,14 @@ export function targetSettingsOf(settings: WorkerSettings, header: RunHeader): T
     if (metadataset === undefined || task === undefined) throw new UsageError('--trainer replay needs --metadataset DIR and --task DS (the study does not record them)');
     return { ...common, dataset: '', trainerCmd: undefined, stepTimeoutSeconds: undefined, replay: { metadataset, task, timeScale: settings.timeScale ?? 1 } };
   }
-  const recordedCommand = trainer === 'command' && typeof header.trainer.command === 'string' ? header.trainer.command : undefined;
+  if (trainer === 'command' && settings.trainerCmd === undefined) {
+    throw new UsageError("--trainer-cmd: the study uses the command trainer; give this machine's command (the study's must match; a worker never runs a command read from the database)");
+  }
   const recordedTimeout = typeof header.trainer.timeout_s === 'number' ? header.trainer.timeout_s : undefined;
   return {
     ...common,
     dataset: settings.dataset ?? header.dataset.path,
-    trainerCmd: settings.trainerCmd ?? recordedCommand,
+    trainerCmd: settings.trainerCmd,
     stepTimeoutSeconds: settings.stepTimeoutSeconds ?? recordedTimeout,
     replay: undefined,
   };

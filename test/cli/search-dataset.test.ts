@@ -77,6 +77,10 @@ test('input problems exit 2 naming the folder or the flag, never echoing a stora
   const expectations: Array<[string[], RegExp]> = [
     [['search', '--dataset', join(data, 'nope'), '--trainer', 'command', '--trainer-cmd', 'x'], /--dataset .*nope: no such folder/],
     [['search', '--dataset', data, '--storage', 'postgres://u:pw@db/q', '--trainer', 'command', '--trainer-cmd', 'x'], /--study: a study name is required with shared storage/],
+    [
+      ['search', '--dataset', data, '--storage', 'postgres://u:pw@127.0.0.1:1/q', '--study', 's', '--trainer', 'command', '--trainer-cmd', 'x'],
+      /postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/q \(study s\): cannot use PostgreSQL: .*ECONNREFUSED/,
+    ],
     [['search', '--dataset', data, '--space', join(data, 'space.yaml'), '--trainer', 'command', '--trainer-cmd', 'x', '--method', 'asha'], /space\.yaml: search space file not found/],
   ];
   for (const [args, pattern] of expectations) {

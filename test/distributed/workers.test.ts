@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { realMetadataset } from '../helpers/paths.ts';
 import { postgresBinDir, startPostgres, type PostgresServer } from '../helpers/postgres-server.ts';
 import { runCli } from '../helpers/run-cli.ts';
-import { checkLeases, checkTrainerRuns, readStudyEntries, startCli, type CliProcess } from '../helpers/study-workers.ts';
+import { checkLeases, checkTrainerRuns, readStudyEntries, startCli, type CliProcess, type LogLine } from '../helpers/study-workers.ts';
 
 const binaries = postgresBinDir();
 const real = realMetadataset();
@@ -29,9 +29,9 @@ describe('distributed search: workers of many processes share a study in Postgre
   });
 
   /** Creates a study with `search --workers 0`; returns its URL. */
-  const createStudy = async (study: string, method: string, budget: string): Promise<string> => {
+  const createStudy = async (study: string, method: string, budget: string, ...limit: string[]): Promise<string> => {
     const url = server.url(await server.createDatabase());
-    const args = ['search', '--trainer', 'replay', '--metadataset', real.dir, '--task', TASK, '--method', method, '--budget', budget];
+    const args = ['search', '--trainer', 'replay', '--metadataset', real.dir, '--task', TASK, '--method', method, '--budget', budget, ...limit];
     const created = await runCli([...args, '--storage', url, '--study', study, '--workers', '0']);
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, new RegExp(`Study ready: postgres://qt:\\*\\*\\*@127\\.0\\.0\\.1:\\d+/\\w+ \\(study ${study}\\), \\d+ pipelines, budget`));
@@ -42,7 +42,7 @@ describe('distributed search: workers of many processes share a study in Postgre
   const startWorkers = (count: number, url: string, study: string, scale: string, env: Record<string, string>): CliProcess[] =>
     Array.from({ length: count }, () => startCli(['--log-level', 'debug', '--json', 'worker', '--storage', url, '--study', study, '--time-scale', scale], env, 240_000));
 
-  test('bad input exits 2 with one line and never the password: a study that exists, a wrong password, no server, SQL for a name, another dataset', { timeout: 120_000 }, async () => {
+  test('bad input exits 2 with one line and never the password: a study that exists, a wrong password, no server, SQL for a name, another dataset', { timeout: 240_000 }, async () => {
     const url = await createStudy('taken', 'asha', '1m');
     const again = await runCli(['search', '--trainer', 'replay', '--metadataset', real.dir, '--task', TASK, '--method', 'asha', '--storage', url, '--study', 'taken', '--workers', '0']);
     const wrong = url.replace(encodeURIComponent(server.password), 'hunter2-wrong');
@@ -70,8 +70,8 @@ describe('distributed search: workers of many processes share a study in Postgre
     assert.equal((await readStudyEntries(url, 'taken')).snapshot.sessions.length, 1, 'a refused worker adds no session');
   });
 
-  test('8 worker processes share one study: no (pipeline, epoch) under two live leases or recorded twice, the incumbent is the best score, the budget holds', { timeout: 240_000 }, async () => {
-    const budget = 20;
+  test('8 worker processes share one study: no (pipeline, epoch) under two live leases or recorded twice, the incumbent is the best score, the budget holds', { timeout: 300_000 }, async () => {
+    const budget = 15;
     const url = await createStudy('eight', 'asha', `${budget}s`);
     const workers = startWorkers(8, url, 'eight', FAST, { QUICKTUNE_LEASE_SECONDS: '20' });
     const ends = await Promise.all(workers.map((w) => w.done));
@@ -84,7 +84,15 @@ describe('distributed search: workers of many processes share a study in Postgre
     const ok = snapshot.steps.filter((s) => s.status === 'ok');
     assert.ok(ok.length >= 16, `only ${ok.length} steps`);
     assert.equal(runs, entries.filter((e) => e.op === 'claim').length, 'each claim ran its trainer once');
-    assert.equal(new Set(snapshot.steps.map((s) => s.worker)).size, 8, 'every worker recorded steps');
+    // NOTE: the study's clock starts when the first worker joins; on a loaded machine the last ones join later.
+    const sessions = snapshot.sessions.filter((s) => s.role === 'worker');
+    const origin = Date.parse(sessions[0]?.clockOrigin ?? '');
+    const stepsBy = new Set(snapshot.steps.map((s) => s.worker));
+    for (const session of sessions) {
+      const joinedAt = (Date.parse(session.startedAt) - origin) / 1000;
+      if (joinedAt < budget - 3) assert.ok(session.workers.every((w) => stepsBy.has(w)), `the worker that joined at ${joinedAt} s recorded no step`);
+    }
+    assert.ok(stepsBy.size >= 2, 'several workers recorded steps');
     assert.equal(snapshot.running.length, 0);
     assert.equal(snapshot.sessions.filter((s) => s.role === 'worker' && s.stop?.reason === 'budget').length, 8);
 
@@ -110,17 +118,19 @@ describe('distributed search: workers of many processes share a study in Postgre
     assert.ok(last <= budget + LONGEST_STEP + 3, `the last step finished at ${last} s`);
   });
 
-  test('kill -9 of a worker mid-step: its lease expires, another worker runs the step again, one ok record', { timeout: 240_000 }, async () => {
-    const url = await createStudy('killed', 'random', '20s');
+  test('kill -9 of a worker mid-step: its lease expires, another worker runs the step again, one ok record', { timeout: 300_000 }, async () => {
+    // NOTE: a step limit rather than a time budget: the test does not depend on how fast a loaded machine is.
+    const url = await createStudy('killed', 'random', '10m', '--max-steps', '30');
     // NOTE: random search continues a started curve whose claim expired before drawing a new one.
-    const workers = startWorkers(3, url, 'killed', '0.1', { QUICKTUNE_LEASE_SECONDS: '2' });
-    const victim = workers[0];
-    assert.ok(victim);
-    const started = await victim.waitForLine((line) => line.msg === 'step started' && Number(line.epoch) >= 2, 90_000);
+    const workers = startWorkers(2, url, 'killed', '0.05', { QUICKTUNE_LEASE_SECONDS: '2' });
+    // NOTE: the first worker to start a second epoch is killed (on a loaded machine the others join later).
+    const midStep = (line: LogLine): boolean => line.msg === 'step started' && Number(line.epoch) >= 2;
+    const { victim, started } = await Promise.any(workers.map(async (victim) => ({ victim, started: await victim.waitForLine(midStep, 150_000) })));
     victim.kill('SIGKILL');
+    const survivors = workers.filter((w) => w !== victim);
     const ends = await Promise.all(workers.map((w) => w.done));
-    assert.equal(ends[0]?.signal, 'SIGKILL');
-    for (const [k, end] of ends.slice(1).entries()) assert.equal(end.code, 0, workers[k + 1]?.stderr().slice(-3000));
+    assert.equal(ends[workers.indexOf(victim)]?.signal, 'SIGKILL');
+    for (const w of survivors) assert.equal((await w.done).code, 0, w.stderr().slice(-3000));
 
     const { entries, snapshot } = await readStudyEntries(url, 'killed');
     checkTrainerRuns(entries, workers.flatMap((w) => w.lines));
@@ -140,11 +150,11 @@ describe('distributed search: workers of many processes share a study in Postgre
     assert.equal(snapshot.sessions.find((s) => s.pid === victim.pid)?.stop, undefined, 'the killed session never stopped');
   });
 
-  test('PostgreSQL stopped and restarted mid-study: workers wait, reconnect and finish; nothing recorded is lost or doubled', { timeout: 240_000 }, async () => {
-    const url = await createStudy('restart', 'asha', '25s');
-    const workers = startWorkers(3, url, 'restart', FAST, { QUICKTUNE_LEASE_SECONDS: '5' });
+  test('PostgreSQL stopped and restarted mid-study: workers wait, reconnect and finish; nothing recorded is lost or doubled', { timeout: 300_000 }, async () => {
+    const url = await createStudy('restart', 'asha', '10m', '--max-steps', '50');
+    const workers = startWorkers(2, url, 'restart', FAST, { QUICKTUNE_LEASE_SECONDS: '5' });
     let before = await readStudyEntries(url, 'restart');
-    for (const deadline = Date.now() + 90_000; before.snapshot.steps.length < 10; ) {
+    for (const deadline = Date.now() + 150_000; before.snapshot.steps.length < 6; ) {
       assert.ok(Date.now() < deadline, `no progress before the restart: ${workers[0]?.stderr().slice(-2000)}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
       before = await readStudyEntries(url, 'restart');
