@@ -102,7 +102,7 @@ export class PostgresBackend implements StudyBackend {
   private readonly secrets: readonly string[];
   private readonly mutex = new Mutex();
   private client: pg.Client | undefined;
-  private lost = new WeakSet<pg.Client>();
+  private readonly lost = new WeakSet<pg.Client>();
   private closed = false;
 
   private constructor(url: string, study: string) {
