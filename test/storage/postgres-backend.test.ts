@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { InputError, UsageError } from '../../src/errors.ts';
@@ -117,6 +120,13 @@ describe('PostgreSQL backend', { skip: binaries.skip === false ? false : binarie
     await assert.rejects(backend.read(0), (error: unknown) => error instanceof InputError && error.code === 'study.missing' && /\(study never-made\): no such study/.test(error.message));
   });
 
+  test('an entry written by someone else that is not a JSON object makes the study corrupt, naming the entry', async () => {
+    const backend = await connect('tampered');
+    await backend.create(opening());
+    await server.sql(database, "UPDATE quicktune.entries SET body = '42' WHERE position = 1 AND study_id = (SELECT id FROM quicktune.studies WHERE name = 'tampered')");
+    await assert.rejects(backend.read(0), (error: unknown) => error instanceof InputError && error.code === 'run.corrupt' && /\(study tampered\): entry 2 is not a JSON object/.test(error.message));
+  });
+
   test('a wrong password and an unreachable server are one line each, without the password', async () => {
     const wrong = server.url(database, 'not-the-password');
     await assert.rejects(PostgresBackend.connect(wrong, 'x'), (error: unknown) => {
@@ -134,6 +144,39 @@ describe('PostgreSQL backend', { skip: binaries.skip === false ? false : binarie
       assert.doesNotMatch(error.message, new RegExp(server.password));
       return true;
     });
+  });
+
+  test('credentials left out of the URL come from PGPASSWORD or a password file (PGPASSFILE, mode 0600)', async () => {
+    const saved = { PGPASSWORD: process.env.PGPASSWORD, PGPASSFILE: process.env.PGPASSFILE };
+    const restore = (): void => {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    };
+    const bare = server.url(database, null);
+    try {
+      process.env.PGPASSWORD = server.password;
+      const fromEnv = await connect('from-env', bare);
+      assert.equal(await fromEnv.exists(), false);
+      await assert.rejects(PostgresBackend.connect(bare.replace('qt@', 'nobody@'), 'x'), (error: unknown) => {
+        assert.ok(error instanceof InputError && /password authentication failed for user "nobody"/.test(error.message));
+        assert.ok(!error.message.includes(server.password), 'PGPASSWORD is not printed');
+        return true;
+      });
+
+      delete process.env.PGPASSWORD;
+      const file = join(await mkdtemp(join(tmpdir(), 'qt-pgpass-')), 'pgpass');
+      await writeFile(file, `127.0.0.1:${server.port}:*:qt:${server.password}\n`, { mode: 0o600 });
+      process.env.PGPASSFILE = file;
+      const fromFile = await connect('from-file', bare);
+      assert.equal(await fromFile.exists(), false);
+
+      process.env.PGPASSFILE = join(tmpdir(), 'qt-no-such-pgpass');
+      await assert.rejects(PostgresBackend.connect(bare, 'x'), /\(study x\): cannot use PostgreSQL: the server asks for a password and none was given \(in the URL, PGPASSWORD or ~\/\.pgpass\)/);
+    } finally {
+      restore();
+    }
   });
 
   test('a connection killed while idle or while a transaction decides is replaced: the work runs again and commits once', async () => {

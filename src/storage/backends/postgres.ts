@@ -62,7 +62,7 @@ class WorkFailed {
   }
 }
 
-const EntryRow = z.object({ body: z.record(z.string(), z.unknown()).nullable() });
+const EntryBody = z.record(z.string(), z.unknown());
 
 /** `pgpass` (the driver's own dependency) reads ~/.pgpass or PGPASSFILE as libpq does (and warns when it is readable by others). */
 type PgPassLookup = (connection: Readonly<Record<string, unknown>>, done: (password: string | undefined) => void) => void;
@@ -187,17 +187,14 @@ export class PostgresBackend implements StudyBackend {
   read(from: number): Promise<readonly JournalEntry[]> {
     return this.locked(() =>
       this.retrying('read', async (client) => {
-        const rows = await client.query(
-          `SELECT e.body FROM quicktune.studies s
+        const rows = await client.query<{ position: string | null; body: unknown }>(
+          `SELECT e.position, e.body FROM quicktune.studies s
              LEFT JOIN quicktune.entries e ON e.study_id = s.id AND e.position >= $2
            WHERE s.name = $1 ORDER BY e.position`,
           [this.study, from],
         );
         if (rows.rows.length === 0) throw this.missing();
-        return rows.rows.flatMap((row) => {
-          const body = EntryRow.parse(row).body;
-          return body === null ? [] : [body];
-        });
+        return rows.rows.flatMap((row) => (row.position === null ? [] : [this.entryOf(row.position, row.body)]));
       }),
     );
   }
@@ -222,14 +219,17 @@ export class PostgresBackend implements StudyBackend {
               return result;
             }
           }
-          const entries = await client.query('SELECT body FROM quicktune.entries WHERE study_id = $1 AND position >= $2 ORDER BY position', [study.id, from]);
+          const entries = await client.query<{ position: string; body: unknown }>(
+            'SELECT position, body FROM quicktune.entries WHERE study_id = $1 AND position >= $2 ORDER BY position',
+            [study.id, from],
+          );
           const expired = await client.query<{ claim: string }>(
             'SELECT claim FROM quicktune.leases WHERE study_id = $1 AND expires_at <= clock_timestamp() ORDER BY expires_at, claim',
             [study.id],
           );
           const queued: JournalEntry[] = [];
           const tx: BackendTransaction = {
-            entries: entries.rows.map((row) => EntryRow.parse(row).body ?? {}),
+            entries: entries.rows.map((row) => this.entryOf(row.position, row.body)),
             expired: expired.rows.map((row) => row.claim),
             append: (more) => void queued.push(...more),
           };
@@ -450,6 +450,13 @@ export class PostgresBackend implements StudyBackend {
     }
   }
 
+  /** An entry as stored: a JSON object (anything else was written by someone else: a corrupt study). */
+  private entryOf(position: string, body: unknown): JournalEntry {
+    const parsed = EntryBody.safeParse(body);
+    if (!parsed.success) throw new InputError(`${this.location}: entry ${Number(position) + 1} is not a JSON object: a corrupt study`, 'run.corrupt');
+    return parsed.data;
+  }
+
   private missing(): InputError {
     return new InputError(`${this.location}: no such study (create it with 'quicktune search ... --storage URL --study ${this.study}')`, 'study.missing');
   }
@@ -462,7 +469,7 @@ export class PostgresBackend implements StudyBackend {
     if (code === '28P01' || code === '28000') {
       return new InputError(`${this.location}: ${what}: ${message} (the password comes from the URL, PGPASSWORD or ~/.pgpass)`, 'storage.auth');
     }
-    if (/client password must be a string/i.test(message)) {
+    if (/client password must be a (non-empty )?string/i.test(message)) {
       return new InputError(`${this.location}: ${what}: the server asks for a password and none was given (in the URL, PGPASSWORD or ~/.pgpass)`, 'storage.auth');
     }
     return new InputError(`${this.location}: ${what}: ${message}${code !== undefined && !message.includes(code) ? ` (${code})` : ''}`, isTransient(error) ? 'storage.unreachable' : 'storage.failed');
