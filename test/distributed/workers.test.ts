@@ -112,10 +112,11 @@ describe('distributed search: workers of many processes share a study in Postgre
     const text = await runCli(['status', '--storage', url, '--study', 'eight']);
     assert.match(text.stdout, new RegExp(`steps: 0 running, ${ok.length} ok`));
 
-    // NOTE: a step starts only while the study's clock is under budget (a little lock wait aside); running steps finish.
-    for (const entry of entries) if (entry.op === 'claim') assert.ok(Number(entry.started_at) < budget + 2, `a step started at ${String(entry.started_at)} s`);
+    // NOTE: a step starts only while the study's clock is under budget (the wait for the study's lock aside, a
+    // few seconds at most on a loaded machine); the steps running then finish, the longest in LONGEST_STEP.
+    for (const entry of entries) if (entry.op === 'claim') assert.ok(Number(entry.started_at) < budget + 5, `a step started at ${String(entry.started_at)} s`);
     const last = Math.max(...snapshot.steps.map((s) => s.finishedAt));
-    assert.ok(last <= budget + LONGEST_STEP + 3, `the last step finished at ${last} s`);
+    assert.ok(last <= budget + LONGEST_STEP + 10, `the last step finished at ${last} s`);
   });
 
   test('kill -9 of a worker mid-step: its lease expires, another worker runs the step again, one ok record', { timeout: 300_000 }, async () => {
