@@ -99,10 +99,14 @@ function searchUntil(args: string[], journalDir: string, steps: number, signal: 
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    // NOTE: reads still in flight when the first one sees enough steps must not send a second signal (a second
+    // Ctrl-C quits at once); on a loaded machine several overlap.
+    let sent = false;
     const poll = setInterval(() => {
       loadRun(journalDir)
         .then((run) => {
-          if (run.steps.length >= steps) {
+          if (!sent && run.steps.length >= steps) {
+            sent = true;
             clearInterval(poll);
             child.kill(signal);
           }
