@@ -118,13 +118,18 @@ export async function runSearchLoop(options: SearchLoopOptions): Promise<SearchO
         return;
       }
       const remainingSeconds = options.budgetSeconds === undefined ? undefined : options.budgetSeconds - clock.readyAt(k);
+      // NOTE: the step limit is checked again inside the claim's exclusive section, against every worker's
+      // claims and records as storage holds them, so many workers never overshoot it.
       const claim = await study.claim(
         slot.id,
         () => clock.readyAt(k),
-        () => timed(k, () => optimizer.ask(remainingSeconds === undefined ? {} : { remainingSeconds })),
+        async () => (stepsAtLimit() ? null : timed(k, () => optimizer.ask(remainingSeconds === undefined ? {} : { remainingSeconds }))),
         tellAll(k),
       );
-      if (claim === null) return;
+      if (claim === null) {
+        if (stepsAtLimit()) stopping = 'max-steps';
+        return;
+      }
       running.set(k, start(k, slot, claim));
     }
   };
