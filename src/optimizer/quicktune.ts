@@ -95,8 +95,10 @@ export class QuickTuneOptimizer implements Optimizer {
     if (!this.settings.grayBox && current !== undefined && !state.isFinal(current) && !state.isPending(current)) {
       return this.suggest(current);
     }
-    if (state.observations === 0) {
-      // NOTE: initial design: random pipelines at epoch 1 (nothing to condition the GP on yet).
+    if (state.observations === 0 && (state.pending.length === 0 || this.settings.pending !== 'believer')) {
+      // NOTE: initial design: one random pipeline at epoch 1 (nothing to condition the GP on yet). Workers that
+      // ask while it runs get the model's choice: the prior (meta-learned mean, cost model) conditioned on the
+      // running steps' believed scores, rather than random pipelines that may cost hours each.
       const untried = candidates.filter((i) => state.epochsOf(i) === 0);
       return this.choose(this.random.pick(untried.length > 0 ? untried : candidates));
     }
@@ -130,7 +132,8 @@ export class QuickTuneOptimizer implements Optimizer {
   /** Refits on new observations; with 'believer', conditions the GP on the pending steps' predicted scores. */
   private async update(): Promise<void> {
     if (this.fittedOn !== this.state.observations) {
-      await this.refit();
+      // NOTE: nothing observed yet (workers asking while the first steps run): the prior, no fit to make.
+      if (this.state.observations > 0) await this.refit();
       this.fittedOn = this.state.observations;
       this.fantasies.clear();
     }
@@ -181,12 +184,13 @@ export class QuickTuneOptimizer implements Optimizer {
     const state = this.state;
     let believed = -Infinity;
     for (const fantasy of this.fantasies.values()) believed = Math.max(believed, fantasy.score);
+    const global = Math.max(state.bestScore, believed);
     switch (this.settings.incumbent) {
       case 'global':
-        return Math.max(state.bestScore, believed);
+        return global;
       case 'per-epoch': {
         const atEpoch = state.bestAtEpoch(epoch);
-        return Number.isFinite(atEpoch) ? atEpoch : state.bestScore;
+        return Number.isFinite(atEpoch) ? atEpoch : global;
       }
     }
   }

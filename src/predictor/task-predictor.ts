@@ -115,14 +115,9 @@ export class DeepKernelTaskPredictor implements TaskPredictor {
     const std = new Float64Array(m);
     if (m === 0) return { mean, std };
     const { score } = this.scaling;
-    const hyper = this.engine.hyper(this.theta);
-    if (!this.conditioned) {
-      mean.fill(hyper.mean * score.std + score.mean);
-      std.fill(Math.sqrt(hyper.outputscale + hyper.noise) * score.std);
-      return { mean, std };
-    }
     const batch = this.rows.batch(queries);
-    const posterior = this.engine.posterior(this.theta, batch, this.embed(queries));
+    // NOTE: before any observation, the prior: with a meta-learned prior mean it already ranks pipelines.
+    const posterior = this.conditioned ? this.engine.posterior(this.theta, batch, this.embed(queries)) : this.engine.priorAt(this.theta, batch, this.embed(queries));
     const { calibration } = this.scaling;
     for (let j = 0; j < m; j++) {
       const factor = calibrationFactor(calibration, batch.hasLast[j] !== 0, queryGap(queries[j]!));

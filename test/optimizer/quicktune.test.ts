@@ -44,12 +44,12 @@ class FixedBelief implements TaskPredictor {
   dispose(): void {}
 }
 
-function setup(belief: ReadonlyArray<{ mean: number; std: number; cost: number }>, switches: Partial<QuickTuneSettings> = {}) {
+function setup(belief: ReadonlyArray<{ mean: number; std: number; cost: number }>, switches: Partial<QuickTuneSettings> = {}, seed = 0) {
   const pipelines: Pipeline[] = belief.map((_, i) => ({ id: `p${i}`, config: { model: `m${i}` } }));
   const task = new FixedBelief(belief);
   const predictor: Predictor = { maxEpochs: 10, forTask: () => task };
   const state = new PoolState(pipelines.map((p) => p.id), 10);
-  const optimizer = new QuickTuneOptimizer('qt', { pipelines, state, maxEpochs: 10, seed: 0, metaFeatures: {}, predictor }, {
+  const optimizer = new QuickTuneOptimizer('qt', { pipelines, state, maxEpochs: 10, seed, metaFeatures: {}, predictor }, {
     ...QUICKTUNE_DEFAULTS,
     ...switches,
   });
@@ -265,4 +265,24 @@ test('with the trainer\'s own cost model, costs are its predictions corrected by
   if (suggestion.configId === 'p0') assert.ok(predicted > 1 && predicted < 4, `p0 next epoch ${predicted}`);
   else assert.ok(predicted > 2 && predicted < 8, `${suggestion.configId} first epoch ${predicted}`);
   assert.notEqual(suggestion.configId, 'p2', 'the slow model costs ten times more');
+});
+
+test('workers that ask while the first step runs get the model\'s choice (prior and believed running step), not a random pipeline', async () => {
+  const belief = [
+    { mean: 0.5, std: 0.1, cost: 1 },
+    { mean: 0.8, std: 0.1, cost: 100 },
+    { mean: 0.75, std: 0.1, cost: 1 },
+    { mean: 0.2, std: 0.1, cost: 1 },
+  ];
+  for (let seed = 0; seed < 5; seed++) {
+    const { optimizer, task, state } = setup(belief, { incumbent: 'global', horizons: undefined }, seed);
+    const first = await optimizer.ask();
+    assert.equal(task.fits.length, 0, 'the first step is the random initial design');
+    state.claim({ claim: 'k1', configId: first?.configId ?? '', epoch: 1, worker: 'w1', startedAt: 0 });
+    const second = await optimizer.ask();
+    // NOTE: against the believed score of the running step, EI per second: p2 unless p2 is the one running.
+    const cheapGood = first?.configId === 'p2' ? 'p1' : 'p2';
+    assert.equal(second?.configId, cheapGood, `seed ${seed}: the cheap promising pipeline, not a random one`);
+    assert.deepEqual(task.fits.map((f) => [f.n, f.steps, f.costSteps]), [[1, 0, 0]], 'conditioned on the believed running step only');
+  }
 });

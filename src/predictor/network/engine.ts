@@ -218,6 +218,22 @@ export class DeepKernelEngine {
     return this.gp.factor(z, batch.n, EMBEDDING_DIM, target, this.hyper(theta), this.pointNoise(theta, batch)).nll;
   }
 
+  /**
+   * The GP prior at a batch, in standardized units: its mean (the constant plus the prior-mean model's offsets,
+   * e.g. the meta-learned read-out of the embedding) and variance, before any observation.
+   */
+  priorAt(theta: Float64Array, batch: Batch, embedding?: ArrayLike<number>): EnginePosterior {
+    const z = embedding ?? this.embed(theta, batch);
+    const hyper = this.hyper(theta);
+    const offsets = this.prior.offsets(theta, batch, z);
+    const noise = this.pointNoise(theta, batch) ?? new Float64Array(batch.n).fill(hyper.noise);
+    return {
+      mean: Float64Array.from(offsets, (o) => hyper.mean + o),
+      variance: new Float64Array(batch.n).fill(hyper.outputscale),
+      noise: Float64Array.from(noise),
+    };
+  }
+
   /** The posterior at a batch given the last {@link DeepKernelEngine.condition}, in standardized units. */
   posterior(theta: Float64Array, batch: Batch, embedding?: ArrayLike<number>): EnginePosterior {
     const z = embedding ?? this.embed(theta, batch);
