@@ -27,6 +27,12 @@ export interface StepOutcome {
   readonly final?: boolean;
 }
 
+/** What a search may tell a trainer's cost model up front, so it measures no more than it needs. */
+export interface CostModelOptions {
+  /** The models the search can pick (its pool's); default: every model the trainer can train. */
+  readonly models?: readonly string[];
+}
+
 /**
  * A trainer adapter: runs one step at a time and never decides what to run. A failure is reported by
  * rejecting with a TrainerError (or any error); the loop records the step as failed and goes on.
@@ -43,9 +49,10 @@ export interface Trainer {
   datasetMetaFeatures?(): Promise<Readonly<Record<string, number>>>;
   /**
    * What an epoch costs with this trainer on this machine. Called once when a search starts (it may take a
-   * few seconds, e.g. a timed probe); the returned function is cheap and pure.
+   * few seconds, e.g. a timed probe); the returned function is cheap and pure. `options.models` may name the
+   * models the search can pick, so the trainer measures only those.
    */
-  costModel?(): Promise<EpochCostModel>;
+  costModel?(options?: CostModelOptions): Promise<EpochCostModel>;
   /** Where this trainer keeps a pipeline's checkpoints, so the search can keep what it needs and delete the rest. */
   readonly checkpoints?: CheckpointLayout;
   /** Releases processes, workers or memory. Called once when the search ends. */
@@ -60,9 +67,12 @@ export interface Trainer {
 export interface CheckpointLayout {
   /** The file or folder holding epoch `epoch` of the pipeline whose checkpoint folder is `dir`. */
   path(dir: string, epoch: number): string;
-  /** Deletes every epoch's checkpoint in `dir` except those of `keep`; returns the bytes freed. */
+  /**
+   * Deletes every epoch's checkpoint in `dir` except those of `keep`; returns the bytes freed. Leaves anything
+   * else in `dir` alone (e.g. a step's checkpoint still being written); a missing `dir` frees 0.
+   */
   prune(dir: string, keep: readonly number[]): Promise<number>;
-  /** Bytes used in `dir`. */
+  /** Bytes used in `dir` (0 when it does not exist). */
   bytes(dir: string): Promise<number>;
 }
 

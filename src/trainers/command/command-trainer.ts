@@ -1,7 +1,7 @@
-import { access, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
 import { TrainerError } from '../../errors.ts';
+import { epochCheckpointLayout, epochNaming } from '../checkpoint-layout.ts';
 import { getLogger } from '../../logging.ts';
 import type { StepOutcome, Trainer, TrainStep } from '../types.ts';
 import { parseResult, PROTOCOL_VERSION, requestEnvironment, type StepRequest } from './protocol.ts';
@@ -26,18 +26,22 @@ export interface CommandTrainerOptions {
 }
 
 const log = () => getLogger('trainer.command');
-/** Next to a pipeline's epoch folders: its best epoch and score, whose checkpoint is kept. */
-export const BEST_FILE = 'best.json';
-const BestSchema = z.object({ epoch: z.number().int().positive(), score: z.number() });
+/** One folder per epoch: `epoch-<k>`. */
+export const COMMAND_CHECKPOINTS = epochCheckpointLayout(epochNaming('epoch-'));
+/** The folder a running step writes (`epoch-<k>.partial`), renamed to `epoch-<k>` when the step succeeds. */
+export const PARTIAL_SUFFIX = '.partial';
+const REPLACED_SUFFIX = '.replaced';
 const STDERR_LOG_LINES = 20;
 
 /**
  * The `command` trainer: runs the user's own training program once per step (docs/command-trainer.md).
  * Each epoch gets its own checkpoint folder `<checkpointDir>/epoch-<k>`; the program reads epoch k-1's and
- * writes epoch k's, so a step interrupted before it was recorded can be re-run from the same input.
+ * writes epoch k's, so a step interrupted before it was recorded can be re-run from the same input. It never
+ * deletes an epoch's checkpoint: the search decides which to keep (`checkpoints.prune`).
  */
 export class CommandTrainer implements Trainer {
   readonly name = 'command';
+  readonly checkpoints = COMMAND_CHECKPOINTS;
   private readonly options: CommandTrainerOptions;
 
   constructor(options: CommandTrainerOptions) {
@@ -53,17 +57,16 @@ export class CommandTrainer implements Trainer {
     const logger = log().child({ configId: step.configId, epoch: step.epoch });
     if (step.signal.aborted) throw new TrainerError('training step aborted before it started', 'trainer.aborted');
     const folder = resolve(step.checkpointDir ?? join(this.options.checkpointRoot, step.configId));
-    const input = step.epoch > 1 ? join(folder, epochFolder(step.epoch - 1)) : null;
-    const output = join(folder, epochFolder(step.epoch));
+    const input = step.epoch > 1 ? COMMAND_CHECKPOINTS.path(folder, step.epoch - 1) : null;
+    const output = COMMAND_CHECKPOINTS.path(folder, step.epoch);
+    // NOTE: the program writes into a scratch folder that becomes epoch-<k> only when the step succeeds: a
+    // failed or interrupted step never leaves a half-written epoch, and a re-run replaces the old one whole.
+    const scratch = `${output}${PARTIAL_SUFFIX}`;
     if (input !== null && !(await exists(input))) {
       throw new TrainerError(`checkpoint of epoch ${step.epoch - 1} missing (${input}): cannot continue this pipeline`, 'trainer.checkpoint');
     }
-    await rm(output, { recursive: true, force: true });
-    await mkdir(output, { recursive: true });
-    const best = await readBest(folder);
-    // NOTE: a best epoch at or after this one comes from a step that ran but was never recorded: forget it.
-    if (best && best.epoch >= step.epoch) await rm(join(folder, BEST_FILE), { force: true });
-    await removeOlderEpochs(folder, step.epoch - 1, best && best.epoch < step.epoch ? best.epoch : undefined);
+    await rm(scratch, { recursive: true, force: true });
+    await mkdir(scratch, { recursive: true });
 
     const request: StepRequest = {
       protocol: PROTOCOL_VERSION,
@@ -73,7 +76,7 @@ export class CommandTrainer implements Trainer {
       max_epochs: step.maxEpochs,
       data: resolve(this.options.dataPath),
       checkpoint_in: input,
-      checkpoint_out: output,
+      checkpoint_out: scratch,
       seed: this.options.seed,
     };
     logger.debug({ command: this.options.command }, 'starting training program');
@@ -91,13 +94,11 @@ export class CommandTrainer implements Trainer {
     const result = failure === undefined ? parseResult(run.stdout) : undefined;
     if (result === undefined || !result.ok) {
       const reason = failure ?? `training program ${result?.ok === false ? result.reason : 'gave no result'}`;
-      await rm(output, { recursive: true, force: true });
+      await rm(scratch, { recursive: true, force: true });
       logger.warn({ stderr: tail(run.stderrTail) }, `step failed: ${reason}`);
       throw new TrainerError(reason);
     }
-    if (!best || best.epoch >= step.epoch || result.score > best.score) {
-      await writeFile(join(folder, BEST_FILE), JSON.stringify({ epoch: step.epoch, score: result.score }));
-    }
+    await replaceFolder(scratch, output);
     return { score: result.score, seconds: result.seconds ?? run.seconds, ...(result.final ? { final: true } : {}) };
   }
 }
@@ -114,30 +115,17 @@ function failureOf(run: ProgramRun, timeoutSeconds: number | undefined): string 
   return undefined;
 }
 
-function epochFolder(epoch: number): string {
-  return `epoch-${epoch}`;
-}
-
 /**
- * Deletes checkpoints older than `keep` (their steps are recorded, so no re-run can need them), except the
- * pipeline's best epoch so far: the model a user may want at the end.
+ * Moves the finished `scratch` folder to `target`. A `target` left by an earlier, unrecorded run of the same
+ * epoch is moved aside first and deleted after: POSIX cannot rename a folder over a non-empty one.
  */
-async function removeOlderEpochs(folder: string, keep: number, best: number | undefined): Promise<void> {
-  const entries = await readdir(folder).catch(() => []);
-  for (const name of entries) {
-    const epoch = /^epoch-(\d+)$/.exec(name)?.[1];
-    if (epoch !== undefined && Number(epoch) < keep && Number(epoch) !== best) await rm(join(folder, name), { recursive: true, force: true });
-  }
-}
-
-/** The pipeline's best epoch so far, as recorded next to its checkpoints. */
-async function readBest(folder: string): Promise<{ epoch: number; score: number } | undefined> {
-  try {
-    const parsed = BestSchema.safeParse(JSON.parse(await readFile(join(folder, BEST_FILE), 'utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+async function replaceFolder(scratch: string, target: string): Promise<void> {
+  const aside = `${target}${REPLACED_SUFFIX}`;
+  await rm(aside, { recursive: true, force: true });
+  const hadTarget = await exists(target);
+  if (hadTarget) await rename(target, aside);
+  await rename(scratch, target);
+  if (hadTarget) await rm(aside, { recursive: true, force: true });
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -67,8 +67,7 @@ test('later epochs resume from the previous checkpoint: the curve rises and depe
   const scores: number[] = [];
   for (let epoch = 1; epoch <= 4; epoch++) scores.push((await toy.train(step(epoch, dir))).score);
   for (let i = 1; i < scores.length; i++) assert.ok((scores[i] ?? 0) > (scores[i - 1] ?? 1), `scores rise: ${scores.join(', ')}`);
-  assert.deepEqual((await readdir(dir)).sort(), ['best.json', 'epoch-3', 'epoch-4'], 'checkpoints older than the last input are removed');
-  assert.deepEqual(JSON.parse(await readFile(join(dir, 'best.json'), 'utf8')), { epoch: 4, score: scores[3] });
+  assert.deepEqual((await readdir(dir)).sort(), ['epoch-1', 'epoch-2', 'epoch-3', 'epoch-4'], 'the trainer deletes no checkpoint: the search prunes');
 
   // Same config, fresh folder: the same curve (deterministic), so a changed checkpoint must change the score.
   const other = join(root, 'run2', 'p-alpha');
@@ -77,20 +76,35 @@ test('later epochs resume from the previous checkpoint: the curve rises and depe
   assert.ok((await toy.train(step(2, other))).score > (scores[3] ?? 1));
 });
 
-test("the checkpoint of a pipeline's best epoch is kept; a best epoch from an unrecorded step is forgotten", async () => {
+test('the program writes into epoch-<k>.partial; a re-run of an epoch replaces the old folder whole', async () => {
   const { trainer: toy, root } = await trainer('ok');
   const dir = join(root, 'run', 'p-alpha');
   await toy.train(step(1, dir));
-  await toy.train(step(2, dir));
-  await writeFile(join(dir, 'best.json'), JSON.stringify({ epoch: 1, score: 0.99 }));
-  await toy.train(step(3, dir));
-  const fourth = await toy.train(step(4, dir));
-  assert.deepEqual((await readdir(dir)).sort(), ['best.json', 'epoch-1', 'epoch-3', 'epoch-4']);
-  assert.deepEqual(JSON.parse(await readFile(join(dir, 'best.json'), 'utf8')), { epoch: 1, score: 0.99 });
-  // Epoch 4 ran again (say, after a crash before it was recorded) while best.json claims epoch 4 or later.
-  await writeFile(join(dir, 'best.json'), JSON.stringify({ epoch: 4, score: 0.99 }));
-  assert.equal((await toy.train(step(4, dir))).score, fourth.score);
-  assert.deepEqual(JSON.parse(await readFile(join(dir, 'best.json'), 'utf8')), { epoch: 4, score: fourth.score });
+  const second = await toy.train(step(2, dir));
+  // Epoch 2 ran before (say, a crash before it was recorded) and left a file the new run does not write.
+  await writeFile(join(dir, 'epoch-2', 'stale.txt'), 'from the unrecorded run');
+  await writeFile(join(dir, 'epoch-2', 'state.json'), JSON.stringify({ epoch: 2, config_id: 'p-alpha', progress: 0.5 }));
+  assert.equal((await toy.train(step(2, dir))).score, second.score);
+  assert.deepEqual((await readdir(join(dir, 'epoch-2'))).sort(), ['state.json']);
+  assert.deepEqual((await readdir(dir)).sort(), ['epoch-1', 'epoch-2']);
+  assert.ok(toy.checkpoints.path(dir, 2).endsWith(join('p-alpha', 'epoch-2')));
+});
+
+test('checkpoints.prune deletes every epoch folder but the kept ones and counts the bytes; bytes() sums the folder', async () => {
+  const { trainer: toy, root } = await trainer('ok');
+  const dir = join(root, 'run', 'p-alpha');
+  for (let epoch = 1; epoch <= 4; epoch++) await toy.train(step(epoch, dir));
+  await mkdir(join(dir, 'epoch-5.partial'));
+  await writeFile(join(dir, 'epoch-5.partial', 'half.bin'), Buffer.alloc(1000));
+  const sizeOf = async (epoch: number): Promise<number> => (await stat(join(dir, `epoch-${epoch}`, 'state.json'))).size;
+  const before = await toy.checkpoints.bytes(dir);
+  assert.equal(before, (await sizeOf(1)) + (await sizeOf(2)) + (await sizeOf(3)) + (await sizeOf(4)) + 1000);
+  const expected = (await sizeOf(1)) + (await sizeOf(3));
+  assert.equal(await toy.checkpoints.prune(dir, [2, 4]), expected);
+  assert.deepEqual((await readdir(dir)).sort(), ['epoch-2', 'epoch-4', 'epoch-5.partial'], 'a step still writing is left alone');
+  assert.equal(await toy.checkpoints.bytes(dir), before - expected);
+  assert.equal(await toy.checkpoints.prune(join(root, 'absent'), []), 0);
+  assert.equal(await toy.checkpoints.bytes(join(root, 'absent')), 0);
 });
 
 test('a step whose input checkpoint is missing is rejected before the program runs', async () => {
@@ -105,13 +119,13 @@ test('a crash is rejected with the exit code and last stderr line; the stderr ta
   assert.equal(error.message, 'training program exited with code 1: RuntimeError: CUDA out of memory');
   const warning = logged.find((l) => l.level === 40 && typeof l.stderr === 'string' && l.stderr.includes('Traceback (most recent call last):'));
   assert.ok(warning, 'a warning with the stderr tail');
-  assert.equal(existsSync(join(root, 'ckpt', 'p-alpha', 'epoch-1')), false, 'a failed epoch leaves no checkpoint');
+  assert.deepEqual(await readdir(join(root, 'ckpt', 'p-alpha')), [], 'a failed epoch leaves no checkpoint, nor its scratch folder');
 });
 
 test('a hanging program is killed with its whole process tree when the step times out', { timeout: 30_000 }, async () => {
   const { trainer: toy, root } = await trainer('hang', { timeoutSeconds: 1, killGraceSeconds: 0.3 });
   const dir = join(root, 'ckpt', 'p-alpha');
-  const pidsFile = join(dir, 'epoch-1', 'pids');
+  const pidsFile = join(dir, 'epoch-1.partial', 'pids');
   const pending = toy.train(step(1));
   // Read the pids while the step runs: a failed step's checkpoint folder is removed afterwards.
   let pids: number[] = [];
