@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.ts';
 import { shippedMetadataPath } from '../util/package-info.ts';
 import type { Config } from '../space/types.ts';
+import { TFJS_DEFAULT_CONFIG } from './tfjs/default-config.ts';
 import type { Trainer } from './types.ts';
 
 /** What `quicktune search --dataset` hands a trainer factory. */
@@ -29,8 +30,9 @@ export interface TrainerDefinition {
   /** The search space file used when --space is not given (absent: the shipped paper space). */
   readonly defaultSpace?: string;
   /**
-   * The trainer's hand-picked default pipeline, a config of its default space (pinned in it, so every pool
-   * holds it): the reference a search must beat (method `default`).
+   * The trainer's hand-picked default pipeline, a config of its default space with every parameter given
+   * (inactive ones at their inactive value), pinned in that space so every pool holds it: the reference a
+   * search must beat (method `default`, the real-image benchmark).
    */
   readonly defaultConfig?: Config;
   /** Builds the trainer; modules are imported here, so `--help` never loads tfjs. */
@@ -42,6 +44,7 @@ const DEFINITIONS: readonly TrainerDefinition[] = [
     name: 'tfjs',
     description: 'finetunes the tfjs models of the model hub on the image folder, in a worker process (docs/tfjs-trainer.md)',
     defaultSpace: shippedMetadataPath('search-space-tfjs.yaml'),
+    defaultConfig: TFJS_DEFAULT_CONFIG,
     async create(setup) {
       const { createTfjsTrainer } = await import('./tfjs/tfjs-trainer.ts');
       return createTfjsTrainer({ dataset: setup.dataPath, runDir: setup.runDir, seed: setup.seed });

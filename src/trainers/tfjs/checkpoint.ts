@@ -1,6 +1,7 @@
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { z } from 'zod';
+import { epochCheckpointLayout, epochNaming } from '../checkpoint-layout.ts';
 import type { PlateauState } from './schedule.ts';
 
 const MAGIC = 'QTCK';
@@ -33,13 +34,22 @@ export interface Checkpoint {
   readonly tensors: ReadonlyMap<string, { readonly shape: readonly number[]; readonly data: Float32Array }>;
 }
 
+/** The hash a checkpoint records of its pipeline's config (key order does not matter). */
+export function configHashOf(config: Readonly<Record<string, unknown>>): string {
+  return createHash('sha256').update(JSON.stringify(Object.entries(config).sort())).digest('hex').slice(0, 16);
+}
+
+/** One file per epoch: `tfjs-epoch-<e>.qtck`. */
+export const TFJS_CHECKPOINTS = epochCheckpointLayout(epochNaming('tfjs-epoch-', '.qtck'));
+
 export function checkpointFile(dir: string, epoch: number): string {
-  return join(dir, `tfjs-epoch-${epoch}.qtck`);
+  return TFJS_CHECKPOINTS.path(dir, epoch);
 }
 
 /**
- * Writes one file (header, JSON metadata, float32 data) atomically, then deletes checkpoints older than the
- * previous epoch (the previous one is kept so that a step interrupted after saving can be re-run).
+ * Writes one file (header, JSON metadata, float32 data) atomically: a temporary file renamed over the epoch's
+ * name, so a re-run of an epoch replaces the old file whole and a crash leaves either of them, never a mix.
+ * NOTE: nothing is deleted here; which epochs to keep is the search's decision (CheckpointLayout.prune).
  */
 export async function saveCheckpoint(dir: string, checkpoint: Checkpoint): Promise<string> {
   await mkdir(dir, { recursive: true });
@@ -59,20 +69,36 @@ export async function saveCheckpoint(dir: string, checkpoint: Checkpoint): Promi
   json.copy(header, 12);
   const file = checkpointFile(dir, checkpoint.meta.epoch);
   const tmp = `${file}.${process.pid}.tmp`;
-  const handle = await open(tmp, 'w');
   try {
-    await handle.write(header);
-    for (const t of checkpoint.tensors.values()) await handle.write(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.write(header);
+      for (const t of checkpoint.tensors.values()) await handle.write(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
   }
-  await rename(tmp, file);
-  for (const entry of await readdir(dir)) {
-    const match = /^tfjs-epoch-(\d+)\.qtck$/.exec(entry);
-    if (match && Number(match[1]) < checkpoint.meta.epoch - 1) await rm(join(dir, entry), { force: true });
-  }
+  await syncFolder(dir);
   return file;
+}
+
+/** Makes a rename in `dir` durable (best effort: some file systems cannot sync a folder). */
+async function syncFolder(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // NOTE: the file itself is synced; only the rename's durability depends on this.
+  }
 }
 
 /** Reads a checkpoint written by {@link saveCheckpoint}; throws with the file name when it is damaged. */

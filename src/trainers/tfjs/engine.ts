@@ -6,7 +6,13 @@ import { TrainerError } from '../../errors.ts';
 import { getLogger } from '../../logging.ts';
 import type { Config } from '../../space/types.ts';
 import { Random } from '../../util/random.ts';
-import { checkpointFile, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { medianCropSide } from '../../data/image-side.ts';
+import type { HubModel } from '../../hub/model-hub.ts';
+import type { CostProfile } from './cost/cost-profile.ts';
+import { probeCosts, type ProbeTarget } from './cost/probe-costs.ts';
+import { DEFAULT_ACTIVATION_BYTES, DEFAULT_FEATURE_CACHE_BYTES } from './memory-limits.ts';
+import { inputSizeForModel, type ResolvedInputSize } from './input-size.ts';
+import { checkpointFile, configHashOf, loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { chunks, pixelBatch, usableIndices, type InputScaling } from './data/batches.ts';
 import { DatasetStore } from './data/dataset-store.ts';
 import { FeatureCache, type CachedFeatures } from './data/feature-cache.ts';
@@ -24,7 +30,7 @@ export interface EngineOptions {
   readonly cacheDir?: string;
   readonly hubFile?: string;
   readonly seed: number;
-  /** Overrides every model's input size (pixels), e.g. to trade accuracy for speed on a CPU. */
+  /** Overrides every model's input size (pixels); default: chosen from the data (input-size.ts). */
   readonly inputSize?: number;
   /** Memory for cached frozen-prefix activations, in bytes. */
   readonly featureCacheBytes?: number;
@@ -57,8 +63,6 @@ export interface StepReport {
 }
 
 const VAL_BATCH = 64;
-const DEFAULT_CACHE_BYTES = 1536 * 1024 * 1024;
-const DEFAULT_ACTIVATION_BYTES = 1024 * 1024 * 1024;
 
 function hash32(text: string): number {
   return createHash('sha256').update(text).digest().readUInt32LE(0);
@@ -84,11 +88,35 @@ export class FinetuneEngine {
     this.options = options;
     this.models = new ModelStore(tf, options.hubFile);
     this.data = new DatasetStore(options.dataset, options.cacheDir, options.valFraction === undefined ? {} : { valFraction: options.valFraction });
-    this.cache = new FeatureCache(options.featureCacheBytes ?? DEFAULT_CACHE_BYTES);
+    this.cache = new FeatureCache(options.featureCacheBytes ?? DEFAULT_FEATURE_CACHE_BYTES);
   }
 
   async metaFeatures(): Promise<Readonly<Record<string, number>>> {
     return { ...(await this.data.dataset()).metaFeatures };
+  }
+
+  /** The input size of a hub model on this dataset (the override, the hub's setting or the data rule). */
+  private async inputSize(entry: HubModel): Promise<ResolvedInputSize> {
+    const dataset = await this.data.dataset();
+    return inputSizeForModel(entry, this.options.inputSize, medianCropSide([...dataset.train, ...dataset.val]));
+  }
+
+  /**
+   * Measures what epochs cost on this machine (cost/probe-costs.ts) for every tfjs model of the hub, or those
+   * named. Loads the models and decodes the images at their sizes on the way, so the first steps find them warm.
+   */
+  async costProfile(signal: AbortSignal, backend: string, models?: readonly string[]): Promise<CostProfile> {
+    const entries = (await this.models.tfjsModels()).filter((m) => models === undefined || models.includes(m.name));
+    const dataset = await this.data.dataset();
+    const targets = async function* (engine: FinetuneEngine): AsyncGenerator<ProbeTarget> {
+      for (const entry of entries) {
+        const { size } = await engine.inputSize(entry);
+        const pretrained = await engine.models.get(entry.name);
+        const { train } = await engine.data.pixels(size, signal);
+        yield { pretrained, inputSize: size, images: train, classes: dataset.classes.length };
+      }
+    };
+    return probeCosts({ tf: this.tf, backend, targets: targets(this), signal, ...(this.options.cacheDir ? { scratchDir: this.options.cacheDir } : {}) });
   }
 
   async run(step: StepRequest, signal: AbortSignal): Promise<StepReport> {
@@ -102,9 +130,7 @@ export class FinetuneEngine {
     }
     const dataset = await this.data.dataset();
     const pretrained = await this.models.get(settings.model);
-    const hub = await this.models.entry(settings.model);
-    const wanted = this.options.inputSize ?? pretrained.settings.train_input_size ?? hub.input_size;
-    const size = Math.max(wanted, pretrained.settings.min_input_size);
+    const { size, wanted } = await this.inputSize(await this.models.entry(settings.model));
     if (size !== wanted && !this.warned.has(`size:${settings.model}`)) {
       this.warned.add(`size:${settings.model}`);
       log.warn({ model: settings.model, wanted, size }, `${settings.model} needs inputs of at least ${size} px; using ${size}`);
@@ -113,7 +139,7 @@ export class FinetuneEngine {
     const scaling: InputScaling = { scale: pretrained.settings.input_scale, offset: pretrained.settings.input_offset };
     const width = this.widths.get(`${settings.model}@${size}`) ?? featureWidth(tf, pretrained, size);
     this.widths.set(`${settings.model}@${size}`, width);
-    const configHash = createHash('sha256').update(JSON.stringify(Object.entries(step.config).sort())).digest('hex').slice(0, 16);
+    const configHash = configHashOf(step.config);
     const seed = hash32(`${this.options.seed}:${step.configId}`);
     const classes = dataset.classes.length;
     const model = new PipelineModel(tf, pretrained, settings, classes, width, seed);

@@ -29,7 +29,7 @@ export interface EpochResult {
 }
 
 /** A batch's inputs in JS memory, sliced into micro-batches on demand. */
-interface BatchSource {
+export interface BatchSource {
   readonly n: number;
   /** Frontier tensors for samples [start, end) of the batch. */
   frontier(start: number, end: number): Tensor[];
@@ -59,7 +59,7 @@ function batchSource(tf: Tf, model: PipelineModel, split: SplitInputs, indices: 
 }
 
 /** Global L2 norm clipping of the gradients (torch's clip_grad_norm_), in place in the map. */
-function clipGradients(tf: Tf, grads: Map<string, Tensor>, maxNorm: number): void {
+export function clipGradients(tf: Tf, grads: Map<string, Tensor>, maxNorm: number): void {
   const total = tf.tidy(() => Math.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g)))).dataSync()[0] ?? 0));
   const coef = maxNorm / (total + 1e-6);
   if (!(coef < 1)) return;
@@ -74,7 +74,7 @@ function clipGradients(tf: Tf, grads: Map<string, Tensor>, maxNorm: number): voi
  * micro-batch gradients add up to the batch gradient (batch norm runs in inference mode: nothing couples the
  * samples). The L2-SP penalty is added once, with the first micro-batch.
  */
-function microBatchGrads(
+export function microBatchGrads(
   tf: Tf, model: PipelineModel, settings: TrainSettings, source: BatchSource, targets: Float32Array, classes: number,
   start: number, end: number, dropSeed: number,
 ): { loss: number; grads: Map<string, Tensor> } {

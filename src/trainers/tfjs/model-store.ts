@@ -16,6 +16,12 @@ export class ModelStore {
     this.hubFile = hubFile;
   }
 
+  /** The hub's models the tfjs trainer can run (every entry that is not a timm model). */
+  async tfjsModels(): Promise<HubModel[]> {
+    this.hub ??= loadModelHub(this.hubFile);
+    return (await this.hub).models.filter((m) => m.source.kind !== 'timm');
+  }
+
   async entry(name: string): Promise<HubModel> {
     this.hub ??= loadModelHub(this.hubFile);
     const hub = await this.hub;

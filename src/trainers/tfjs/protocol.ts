@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CostProfileSchema } from './cost/cost-profile.ts';
 
 /** Settings of a tfjs trainer (the `settings` of TrainerOptions, validated). */
 export const TfjsTrainerSettingsSchema = z.object({
@@ -44,6 +45,7 @@ export const ToWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('train'), id: z.number(), step: StepSchema }),
   z.object({ type: z.literal('abort'), id: z.number() }),
   z.object({ type: z.literal('metaFeatures'), id: z.number() }),
+  z.object({ type: z.literal('costProfile'), id: z.number(), models: z.array(z.string()).optional() }),
 ]);
 export type ToWorker = z.infer<typeof ToWorkerSchema>;
 
@@ -64,6 +66,7 @@ export const FromWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), backend: z.string() }),
   z.object({ type: z.literal('result'), id: z.number(), report: ReportSchema }),
   z.object({ type: z.literal('metaFeatures'), id: z.number(), value: z.record(z.string(), z.number()) }),
+  z.object({ type: z.literal('costProfile'), id: z.number(), value: CostProfileSchema }),
   z.object({ type: z.literal('error'), id: z.number(), message: z.string(), code: z.string(), fatal: z.boolean() }),
 ]);
 export type FromWorker = z.infer<typeof FromWorkerSchema>;

@@ -1,10 +1,17 @@
 import { join, resolve } from 'node:path';
 import { TrainerError, UsageError } from '../../errors.ts';
 import { getLogger } from '../../logging.ts';
+import { medianCropSide } from '../../data/image-side.ts';
 import { loadImageFolder } from '../../data/load-image-folder.ts';
+import { loadModelHub } from '../../hub/model-hub.ts';
 import type { ImageFolderDataset } from '../../data/types.ts';
-import type { StepOutcome, Trainer, TrainStep } from '../types.ts';
+import type { CostModelOptions, EpochCostModel, StepOutcome, Trainer, TrainStep } from '../types.ts';
+import type { CostProfile } from './cost/cost-profile.ts';
+import { epochCostModel } from './cost/epoch-cost-model.ts';
+import { DEFAULT_ACTIVATION_BYTES, DEFAULT_FEATURE_CACHE_BYTES } from './memory-limits.ts';
 import type { EngineOptions, FinetuneEngine, StepReport } from './engine.ts';
+import { inputSizeForModel } from './input-size.ts';
+import { TFJS_CHECKPOINTS } from './checkpoint.ts';
 import { TfjsTrainerSettingsSchema, type TfjsTrainerSettings } from './protocol.ts';
 import { WorkerHandle } from './worker-handle.ts';
 
@@ -16,20 +23,27 @@ import { WorkerHandle } from './worker-handle.ts';
  */
 export class TfjsTrainer implements Trainer {
   readonly name = 'tfjs';
+  readonly checkpoints = TFJS_CHECKPOINTS;
   private readonly engineOptions: EngineOptions;
   private readonly settings: TfjsTrainerSettings;
   private readonly dataset: ImageFolderDataset;
   private worker: WorkerHandle | undefined;
-  private engine: Promise<FinetuneEngine> | undefined;
+  private engine: Promise<{ engine: FinetuneEngine; backend: string }> | undefined;
+  /** The profile the last cost model was built from (for logs, tests and the cost benchmark). */
+  lastCostProfile: CostProfile | undefined;
   /** Details of the last finished step (for logs and tests). */
   lastReport: StepReport | undefined;
   /** Steps run one at a time: a later call waits for the earlier ones (the worker holds one model). */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(engineOptions: EngineOptions, settings: TfjsTrainerSettings, dataset: ImageFolderDataset) {
+  /** The input size of every tfjs model of the hub on this dataset (see input-size.ts). */
+  readonly inputSizes: Readonly<Record<string, number>>;
+
+  constructor(engineOptions: EngineOptions, settings: TfjsTrainerSettings, dataset: ImageFolderDataset, inputSizes: Readonly<Record<string, number>>) {
     this.engineOptions = engineOptions;
     this.settings = settings;
     this.dataset = dataset;
+    this.inputSizes = inputSizes;
   }
 
   describe(): Readonly<Record<string, unknown>> {
@@ -40,6 +54,9 @@ export class TfjsTrainer implements Trainer {
       classes: this.dataset.classes,
       seed: this.engineOptions.seed,
       inputSize: this.engineOptions.inputSize ?? null,
+      // NOTE: the sizes the models train at: a checkpoint only resumes at its own size, so a resumed run whose
+      // rule or override now gives other sizes must be refused up front.
+      inputSizes: { ...this.inputSizes },
       hubFile: this.engineOptions.hubFile ?? null,
       valFraction: this.dataset.valFraction,
     };
@@ -74,12 +91,53 @@ export class TfjsTrainer implements Trainer {
     return { score: Math.min(1, Math.max(0, report.score)), seconds: report.seconds, final: report.final };
   }
 
+  /**
+   * Measures what epochs cost on this machine (a few seconds per model: cost/probe-costs.ts) and returns the
+   * predictor of step seconds built on it. The probe runs where steps run, so it also loads the models and
+   * decodes the images the first steps need.
+   */
+  costModel(options: CostModelOptions = {}): Promise<EpochCostModel> {
+    const run = this.queue.then(() => this.measureCosts(options.models));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async measureCosts(models: readonly string[] | undefined): Promise<EpochCostModel> {
+    const log = getLogger('tfjs-trainer');
+    const signal = new AbortController().signal;
+    let profile: CostProfile;
+    if (this.settings.inProcess) {
+      const { engine, backend } = await this.inProcessEngine();
+      profile = await engine.costProfile(signal, backend, models);
+    } else {
+      if (!this.worker?.alive) this.worker = new WorkerHandle(this.engineOptions, log.level);
+      await this.worker.ready;
+      const message = await this.worker.request((id) => ({ type: 'costProfile', id, ...(models ? { models: [...models] } : {}) })).reply;
+      if (message.type === 'error') throw new TrainerError(`measuring epoch costs failed: ${message.message}`, message.code);
+      if (message.type !== 'costProfile') throw new TrainerError(`unexpected reply '${message.type}' from the tfjs worker`);
+      profile = message.value;
+    }
+    this.lastCostProfile = profile;
+    log.info({ seconds: Math.round(profile.seconds * 10) / 10, models: profile.models.map((m) => `${m.model}@${m.inputSize}`) }, 'measured epoch costs');
+    return epochCostModel(profile, {
+      trainImages: this.dataset.train.length,
+      valImages: this.dataset.val.length,
+      featureCacheBytes: this.engineOptions.featureCacheBytes ?? DEFAULT_FEATURE_CACHE_BYTES,
+      activationBytes: this.engineOptions.activationBytes ?? DEFAULT_ACTIVATION_BYTES,
+    });
+  }
+
+  private inProcessEngine(): Promise<{ engine: FinetuneEngine; backend: string }> {
+    this.engine ??= Promise.all([import('../../backend/tfjs-backend.ts'), import('./engine.ts')]).then(async ([backend, module]) => {
+      const runtime = await backend.loadTf();
+      return { engine: new module.FinetuneEngine(runtime.tf, this.engineOptions), backend: runtime.backend };
+    });
+    return this.engine;
+  }
+
   private async trainInProcess(request: Parameters<FinetuneEngine['run']>[0], signal: AbortSignal): Promise<StepReport> {
-    this.engine ??= Promise.all([import('../../backend/tfjs-backend.ts'), import('./engine.ts')]).then(
-      async ([backend, module]) => new module.FinetuneEngine((await backend.loadTf()).tf, this.engineOptions),
-    );
     try {
-      return await (await this.engine).run(request, signal);
+      return await (await this.inProcessEngine()).engine.run(request, signal);
     } catch (error) {
       if (signal.aborted) throw new TrainerError(`step aborted (${describeReason(signal.reason)})`, 'trainer.aborted');
       throw error;
@@ -126,7 +184,7 @@ export class TfjsTrainer implements Trainer {
       worker.kill();
       await worker.exited();
     }
-    if (this.engine) await (await this.engine).dispose();
+    if (this.engine) await (await this.engine).engine.dispose();
     this.engine = undefined;
   }
 }
@@ -201,5 +259,10 @@ export async function createTfjsTrainer(options: TfjsTrainerOptions): Promise<Tf
     ...(settings.activationMb !== undefined ? { activationBytes: settings.activationMb * 2 ** 20 } : {}),
     ...(settings.valFraction !== undefined ? { valFraction: settings.valFraction } : {}),
   };
-  return new TfjsTrainer(engineOptions, settings, scanned);
+  const hub = await loadModelHub(engineOptions.hubFile);
+  const side = medianCropSide([...scanned.train, ...scanned.val]);
+  const inputSizes = Object.fromEntries(
+    hub.models.filter((m) => m.source.kind !== 'timm').map((m) => [m.name, inputSizeForModel(m, engineOptions.inputSize, side).size]),
+  );
+  return new TfjsTrainer(engineOptions, settings, scanned, inputSizes);
 }

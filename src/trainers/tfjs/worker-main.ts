@@ -9,6 +9,7 @@ import { FinetuneEngine } from './engine.ts';
 import { FromWorkerSchema, ToWorkerSchema, type FromWorker, type ToWorker } from './protocol.ts';
 
 let engine: FinetuneEngine | undefined;
+let backendName = 'unknown';
 let ready: Promise<FinetuneEngine> | undefined;
 const running = new Map<number, AbortController>();
 
@@ -31,6 +32,7 @@ async function handle(message: ToWorker): Promise<void> {
       const level = LOG_LEVELS.find((l) => l === message.logLevel) ?? 'info';
       await configureLogging(level as LogLevel);
       ready = loadTf().then(({ tf, backend }) => {
+        backendName = backend;
         engine = new FinetuneEngine(tf, message.options);
         send({ type: 'ready', backend });
         return engine;
@@ -42,6 +44,7 @@ async function handle(message: ToWorker): Promise<void> {
       running.get(message.id)?.abort();
       return;
     case 'metaFeatures':
+    case 'costProfile':
     case 'train': {
       const controller = new AbortController();
       running.set(message.id, controller);
@@ -49,6 +52,8 @@ async function handle(message: ToWorker): Promise<void> {
         const current = await (ready ?? Promise.reject(new Error('worker not initialised')));
         if (message.type === 'metaFeatures') {
           send({ type: 'metaFeatures', id: message.id, value: { ...(await current.metaFeatures()) } });
+        } else if (message.type === 'costProfile') {
+          send({ type: 'costProfile', id: message.id, value: await current.costProfile(controller.signal, backendName, message.models) });
         } else {
           const { checkpointDir, ...rest } = message.step;
           const report = await current.run({ ...rest, checkpointDir }, controller.signal);

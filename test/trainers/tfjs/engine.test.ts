@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadTf } from '../../../src/backend/tfjs-backend.ts';
 import { TrainerError } from '../../../src/errors.ts';
-import { checkpointFile, loadCheckpoint, saveCheckpoint } from '../../../src/trainers/tfjs/checkpoint.ts';
+import { checkpointFile, loadCheckpoint, saveCheckpoint, TFJS_CHECKPOINTS } from '../../../src/trainers/tfjs/checkpoint.ts';
 import { FinetuneEngine, type StepRequest } from '../../../src/trainers/tfjs/engine.ts';
 import { tempDir, writeClassFolders } from '../../helpers/image-folder.ts';
 
@@ -109,6 +109,22 @@ test('a linear probe on the pretrained features learns the synthetic classes wit
   const losses = reports.map((r) => r.trainLoss);
   assert.ok((losses[2] ?? Infinity) < (losses[0] ?? 0) / 2, `loss ${losses.join(' → ')}`);
   assert.ok((reports[2]?.score ?? 0) >= 2 / 3, `accuracy ${reports[2]?.score} (chance 1/3)`);
+
+  // The trainer deletes no checkpoint (the search prunes through TFJS_CHECKPOINTS).
+  assert.deepEqual((await readdir(runDir)).sort(), ['tfjs-epoch-1.qtck', 'tfjs-epoch-2.qtck', 'tfjs-epoch-3.qtck']);
+  // A re-run of an epoch (its first run was never recorded) replaces the file whole, leaving no temporary.
+  await writeFile(checkpointFile(runDir, 3), 'half a checkpoint from a crashed run');
+  const rerun = await engine.run(step('probe', config, 3, runDir), signal);
+  assert.equal(rerun.score, reports[2]?.score);
+  assert.deepEqual((await loadCheckpoint(checkpointFile(runDir, 3))).meta.valHistory, reports.map((r) => r.score));
+  assert.deepEqual((await readdir(runDir)).sort(), ['tfjs-epoch-1.qtck', 'tfjs-epoch-2.qtck', 'tfjs-epoch-3.qtck']);
+  const size = async (epoch: number): Promise<number> => (await stat(checkpointFile(runDir, epoch))).size;
+  const total = (await size(1)) + (await size(2)) + (await size(3));
+  assert.equal(await TFJS_CHECKPOINTS.bytes(runDir), total);
+  const freed = (await size(1)) + (await size(3));
+  assert.equal(await TFJS_CHECKPOINTS.prune(runDir, [2]), freed);
+  assert.deepEqual(await readdir(runDir), ['tfjs-epoch-2.qtck']);
+  assert.equal(await TFJS_CHECKPOINTS.bytes(runDir), total - freed);
   await engine.dispose();
 });
 

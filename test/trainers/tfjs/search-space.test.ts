@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { loadModelHub } from '../../../src/hub/model-hub.ts';
-import { buildPool, loadSpace } from '../../../src/space/index.ts';
+import { buildPool, configInSpace, loadSpace } from '../../../src/space/index.ts';
+import { TRAINERS } from '../../../src/trainers/index.ts';
 import { parseSettings } from '../../../src/trainers/tfjs/settings.ts';
 import { shippedMetadataPath } from '../../../src/util/package-info.ts';
 import { realMetadataset } from '../../helpers/paths.ts';
@@ -21,6 +22,21 @@ test('the tfjs search space names the tfjs models of the hub and only settings t
   const pool = buildPool(space, { seed: 3 });
   assert.equal(pool.length, 400);
   for (const { config } of pool) assert.deepEqual(parseSettings(config).ignored, [], JSON.stringify(config));
+});
+
+test("the tfjs trainer's default config is a complete config of its shipped space", async () => {
+  const definition = TRAINERS.get('tfjs');
+  const config = definition?.defaultConfig;
+  assert.ok(config && definition.defaultSpace);
+  const space = await loadSpace(definition.defaultSpace);
+  assert.deepEqual(Object.keys(config).sort(), space.parameters.map((p) => p.name).sort(), 'every parameter is given');
+  assert.ok(configInSpace(space, config), JSON.stringify(config));
+  const settings = parseSettings(config);
+  assert.deepEqual(settings.ignored, []);
+  assert.deepEqual(
+    { model: settings.model, pct: settings.pctToFreeze, opt: settings.opt, lr: settings.lr, batch: settings.batchSize, aug: settings.augmentation, mixup: settings.mixup, cutmix: settings.cutmix },
+    { model: 'mobilenet_v2_100_nsfwjs', pct: 1, opt: 'adam', lr: 0.001, batch: 32, aug: 'none', mixup: 0, cutmix: 0 },
+  );
 });
 
 const real = realMetadataset();

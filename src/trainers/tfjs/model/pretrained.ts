@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Tf } from '../../../backend/tfjs-backend.ts';
 import type { HubModel } from '../../../hub/model-hub.ts';
 import { loadArtifacts } from './artifacts.ts';
@@ -8,22 +7,11 @@ import { importKerasTopology } from './keras-import.ts';
 import type { WeightMap } from './network.ts';
 import { applyNode, type NodeParams } from './ops.ts';
 import { defaultFeatureNode } from './plan.ts';
+import { TfjsHubSettingsSchema, type TfjsHubSettings } from './hub-settings.ts';
 
 type Tensor = ReturnType<Tf['tensor']>;
 
-/** tfjs-trainer settings of a hub entry (its free-form `trainer` record). */
-export const TfjsHubSettingsSchema = z.object({
-  /** The node whose output feeds the original classifier; found automatically when absent. */
-  feature_node: z.string().optional(),
-  /** Pixels (0..255) are mapped to pixel · input_scale + input_offset before the network. */
-  input_scale: z.number().default(1 / 255),
-  input_offset: z.number().default(0),
-  /** Input size the trainer uses; defaults to the hub's input_size. */
-  train_input_size: z.number().int().positive().optional(),
-  /** The smallest input the network accepts (its valid convolutions and poolings shrink the image). */
-  min_input_size: z.number().int().positive().default(32),
-});
-export type TfjsHubSettings = z.infer<typeof TfjsHubSettingsSchema>;
+export { TfjsHubSettingsSchema, type TfjsHubSettings } from './hub-settings.ts';
 
 /** A pretrained network in memory: its IR, its decoded weights and how to feed it. */
 export interface PretrainedModel {

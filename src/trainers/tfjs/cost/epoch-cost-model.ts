@@ -1,0 +1,114 @@
+import type { Config } from '../../../space/types.ts';
+import type { EpochCostModel } from '../../types.ts';
+import { mixingActive } from '../data/mixing.ts';
+import { parseSettings, type TrainSettings } from '../settings.ts';
+import type { CostProfile, DepthCost, ModelCost } from './cost-profile.ts';
+
+/** What an epoch's cost depends on besides the measured profile. */
+export interface EpochCostData {
+  /** Training and validation images of the dataset. */
+  readonly trainImages: number;
+  readonly valImages: number;
+  /** The engine's feature-cache budget and per-micro-batch activation budget, in bytes. */
+  readonly featureCacheBytes: number;
+  readonly activationBytes: number;
+}
+
+/** Images per validation batch: 256 from cached features, 64 from pixels (as the engine). */
+const VAL_BATCH_CACHED = 256;
+const VAL_BATCH_PIXELS = 64;
+
+/** The profile at `pct`: linear between the two probe points around it. */
+export function depthAt(model: ModelCost, pct: number): DepthCost {
+  const points = model.depths;
+  const first = points[0] as DepthCost;
+  if (pct <= first.pct) return first;
+  for (let i = 1; i < points.length; i++) {
+    const hi = points[i] as DepthCost;
+    const lo = points[i - 1] as DepthCost;
+    if (pct > hi.pct) continue;
+    const w = (pct - lo.pct) / Math.max(1e-9, hi.pct - lo.pct);
+    const mix = (a: number, b: number): number => a + w * (b - a);
+    return {
+      pct,
+      frozenLayers: Math.round(pct * model.layers),
+      trainableParams: Math.round(mix(lo.trainableParams, hi.trainableParams)),
+      prefixPerImage: mix(lo.prefixPerImage, hi.prefixPerImage),
+      stepPerCall: mix(lo.stepPerCall, hi.stepPerCall),
+      stepPerImage: mix(lo.stepPerImage, hi.stepPerImage),
+      evalPerCall: mix(lo.evalPerCall, hi.evalPerCall),
+      evalPerImage: mix(lo.evalPerImage, hi.evalPerImage),
+      optimizerPerBatch: mix(lo.optimizerPerBatch, hi.optimizerPerBatch),
+      peakBytesPerImage: mix(lo.peakBytesPerImage, hi.peakBytesPerImage),
+      frontierFloats: mix(lo.frontierFloats, hi.frontierFloats),
+      buildSeconds: mix(lo.buildSeconds, hi.buildSeconds),
+    };
+  }
+  return points[points.length - 1] as DepthCost;
+}
+
+/** Training micro-batches in one epoch of `images` in batches of `batch`, each split into micro-batches of `micro`. */
+function microBatches(images: number, batch: number, micro: number): number {
+  const full = Math.floor(images / batch);
+  const rest = images - full * batch;
+  return full * Math.ceil(batch / micro) + (rest > 0 ? Math.ceil(rest / micro) : 0);
+}
+
+/**
+ * Predicted seconds of one step, as the engine reports it. Every term is a measured cost (cost-profile.ts)
+ * times how often the epoch pays it:
+ * - training: per micro-batch a fixed part and a part per image, one optimizer update per batch (with clipping
+ *   and L2-SP when set), and per image the frozen prefix plus the input pipeline unless features are cached;
+ * - validation: the trainable part's forward pass per image (plus the prefix when its features do not fit);
+ * - epoch 1 also computes the frozen prefix's features of every image (NOTE: as if no earlier pipeline of the
+ *   same model and frozen depth had cached them: a pure function cannot know, and the first one does pay);
+ * - every step builds the model and writes its checkpoint; later epochs also read the previous one.
+ */
+export function stepSeconds(profile: CostProfile, model: ModelCost, settings: TrainSettings, epoch: number, data: EpochCostData): number {
+  const d = depthAt(model, settings.pctToFreeze);
+  const n = data.trainImages;
+  const v = data.valImages;
+  const mixing = mixingActive({ mixup: settings.mixup, cutmix: settings.cutmix, prob: settings.mixupProb, smoothing: 0 });
+  const frozen = Math.round(settings.pctToFreeze * model.layers) > 0;
+  const featureBytes = d.frontierFloats * 4;
+  const trainCached = frozen && settings.augmentation === 'none' && !mixing && featureBytes * (n + v) <= data.featureCacheBytes;
+  const valCached = featureBytes * v <= data.featureCacheBytes;
+  const pixels = model.pixelsPerImage;
+  const augment = settings.augmentation === 'none' ? 0 : model.augmentPerImage[settings.augmentation === 'trivial_augment' ? 'trivial_augment' : 'random_augment'];
+
+  const micro = Math.max(1, Math.min(settings.batchSize, Math.floor(data.activationBytes / Math.max(1, d.peakBytesPerImage))));
+  const batches = Math.ceil(n / settings.batchSize);
+  const calls = microBatches(n, settings.batchSize, micro);
+  const update = d.optimizerPerBatch * (profile.optimizerFactor[settings.opt] ?? 1);
+  const extras = d.optimizerPerBatch * ((settings.clipGrad !== null ? profile.clipFactor : 0) + (settings.spReg > 0 ? profile.spRegFactor : 0));
+  const input = trainCached ? 0 : n * (d.prefixPerImage + pixels + augment + (mixing ? model.mixPerImage : 0));
+  const train = calls * d.stepPerCall + n * d.stepPerImage + batches * (update + extras) + input;
+
+  const valBatch = valCached ? VAL_BATCH_CACHED : VAL_BATCH_PIXELS;
+  const validation = Math.ceil(v / valBatch) * d.evalPerCall + v * d.evalPerImage + (valCached ? 0 : v * (d.prefixPerImage + pixels));
+
+  const features = (trainCached ? n : 0) + (valCached ? v : 0);
+  const firstEpoch = epoch === 1 ? features * (d.prefixPerImage + pixels) + d.stepPerCall + 2 * d.stepPerImage : 0;
+
+  const slots = settings.opt === 'sgd' || settings.opt === 'momentum' ? 1 : 2;
+  const checkpointBytes = d.trainableParams * 4 * (1 + slots);
+  const save = checkpointBytes / profile.writeBytesPerSecond;
+  const resume = epoch > 1 ? checkpointBytes / profile.readBytesPerSecond + d.buildSeconds : 0;
+  return train + validation + firstEpoch + d.buildSeconds + save + resume;
+}
+
+/** The tfjs trainer's {@link EpochCostModel} over a measured profile: undefined for an unknown model or a config the trainer would reject. */
+export function epochCostModel(profile: CostProfile, data: EpochCostData): EpochCostModel {
+  const models = new Map(profile.models.map((m) => [m.model, m]));
+  return (config: Config, epoch: number) => {
+    const model = models.get(config.model);
+    if (!model || !Number.isInteger(epoch) || epoch < 1) return undefined;
+    let settings: TrainSettings;
+    try {
+      settings = parseSettings(config);
+    } catch {
+      return undefined;
+    }
+    return stepSeconds(profile, model, settings, epoch, data);
+  };
+}

@@ -1,0 +1,293 @@
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Tf } from '../../../backend/tfjs-backend.ts';
+import type { DecodedImages } from '../../../data/pixel-cache.ts';
+import { getLogger } from '../../../logging.ts';
+import { Random } from '../../../util/random.ts';
+import { pixelBatch, usableIndices, type InputScaling } from '../data/batches.ts';
+import { mixBatch } from '../data/mixing.ts';
+import { clipGradients, microBatchGrads, yieldToEventLoop, type BatchSource } from '../epoch.ts';
+import type { PretrainedModel } from '../model/pretrained.ts';
+import { FinetuneOptimizer } from '../optimizers.ts';
+import { featureWidth, PipelineModel } from '../pipeline-model.ts';
+import { OPTIMIZERS, parseSettings, type OptimizerName } from '../settings.ts';
+import { PROBE_GRID, type CostProfile, type DepthCost, type ModelCost } from './cost-profile.ts';
+
+type Tensor = ReturnType<Tf['tensor']>;
+
+/** One model, ready to probe: its weights, its input size and the training images decoded at that size. */
+export interface ProbeTarget {
+  readonly pretrained: PretrainedModel;
+  readonly inputSize: number;
+  readonly images: DecodedImages;
+  readonly classes: number;
+}
+
+export interface ProbeContext {
+  readonly tf: Tf;
+  readonly backend: string;
+  /** Yields each model to probe (loading and decoding happen here, and stay warm for the steps that follow). */
+  readonly targets: AsyncIterable<ProbeTarget>;
+  /** A folder to time checkpoint writes in (the run's cache folder); default: the system's temporary folder. */
+  readonly scratchDir?: string;
+  readonly signal: AbortSignal;
+}
+
+/** Images per probe batch: small, so the whole probe takes seconds. */
+const PROBE_IMAGES = 4;
+/** Bytes written and read back to time checkpoint I/O. */
+const IO_PROBE_BYTES = 8 * 2 ** 20;
+
+function seconds(since: number): number {
+  return (performance.now() - since) / 1000;
+}
+
+/** Seconds of the fastest of `reps` runs of `task` (the others absorb first-use costs and interruptions). */
+function fastest(reps: number, task: () => void): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < reps; i++) {
+    const started = performance.now();
+    task();
+    best = Math.min(best, seconds(started));
+  }
+  return best;
+}
+
+/**
+ * Measures what an epoch of the tfjs trainer costs on this machine (the profile the cost model predicts from):
+ * for each model, at its input size, and for each pct_to_freeze of {@link PROBE_GRID}, one training micro-batch
+ * (forward + backward), one Adam update, the frozen prefix's and the trainable part's forward passes, on a few
+ * real images; plus the input pipeline (augmentations, mixing), the other optimizers and checkpoint I/O.
+ *
+ * NOTE: timings are taken on real kernels with real weights rather than derived from FLOP counts: on the wasm
+ * backend, weight-bound layers (Inception's top at 2×2 pixels) cost per call, not per image, and depthwise
+ * gradients cost far more than their FLOPs say.
+ */
+export async function probeCosts(context: ProbeContext): Promise<CostProfile> {
+  const started = performance.now();
+  const models: ModelCost[] = [];
+  let relative: Readonly<Record<string, number>> | undefined;
+  for await (const target of context.targets) {
+    context.signal.throwIfAborted();
+    // NOTE: optimizer, clipping and L2-SP costs relative to Adam are properties of the kernels, not of the
+    // model: measured once, on the first model.
+    const probed = await probeModel(context.tf, target, context.signal, relative === undefined);
+    models.push(probed.model);
+    relative ??= probed.relative;
+  }
+  const mean = (name: string, fallback: number): number => relative?.[name] ?? fallback;
+  const io = await probeCheckpointIo(context.scratchDir ?? tmpdir());
+  return {
+    backend: context.backend,
+    models,
+    optimizerFactor: Object.fromEntries(OPTIMIZERS.map((name) => [name, Math.max(0.05, mean(name, 1))])) as Record<OptimizerName, number>,
+    clipFactor: mean('clip', 0.5),
+    spRegFactor: mean('sp', 1),
+    ...io,
+    seconds: seconds(started),
+  };
+}
+
+interface ModelProbe {
+  readonly model: ModelCost;
+  /** Costs relative to one Adam update of the same weights (each optimizer, clipping, L2-SP); undefined when not measured. */
+  readonly relative: Readonly<Record<string, number>> | undefined;
+}
+
+async function probeModel(tf: Tf, target: ProbeTarget, signal: AbortSignal, measureRelative: boolean): Promise<ModelProbe> {
+  const { pretrained, inputSize: size, images, classes } = target;
+  const scaling: InputScaling = { scale: pretrained.settings.input_scale, offset: pretrained.settings.input_offset };
+  const usable = usableIndices(images);
+  if (usable.length === 0) throw new Error(`no training image decoded at ${size} px`);
+  const indices = Array.from({ length: PROBE_IMAGES }, (_, i) => usable[i % usable.length] as number);
+  const random = new Random(1);
+  const perImage = (reps: number, task: () => void): number => fastest(reps, task) / PROBE_IMAGES;
+  const pixelsPerImage = perImage(3, () => pixelBatch(images, indices, scaling, undefined, undefined));
+  const augmented = (kind: 'trivial_augment' | 'random_augment'): number =>
+    Math.max(0, perImage(3, () => pixelBatch(images, indices, scaling, { augmentation: kind, raNumOps: 2, raMagnitude: 9 }, random)) - pixelsPerImage);
+  const augmentPerImage = { trivial_augment: augmented('trivial_augment'), random_augment: augmented('random_augment') };
+  const input = pixelBatch(images, indices, scaling, undefined, undefined);
+  const mixPerImage = perImage(3, () => mixBatch(input.slice(), PROBE_IMAGES, size, { mixup: 1, cutmix: 1, prob: 1, smoothing: 0 }, random));
+
+  const width = featureWidth(tf, pretrained, size);
+  const depths: DepthCost[] = [];
+  const relative: Record<string, number> = {};
+  let layers = 1;
+  let perParamCall = 0;
+  // NOTE: cheap points first (most layers frozen): the first kernels of a process pay for growing the wasm heap,
+  // and the 0.8 point must come before the expensive ones, which borrow its per-weight call cost.
+  for (const pct of [...PROBE_GRID].sort((a, b) => b - a)) {
+    await yieldToEventLoop();
+    signal.throwIfAborted();
+    const started = performance.now();
+    const point = await probePoint(tf, target, pct, input, width, pct === SPLIT_POINT || pct === 1, perParamCall);
+    if (pct === SPLIT_POINT) perParamCall = point.cost.stepPerCall / Math.max(1, point.cost.trainableParams);
+    if (pct === SPLIT_POINT && measureRelative) Object.assign(relative, relativeCosts(tf, point.model, point.cost.optimizerPerBatch));
+    point.model.dispose();
+    layers = point.layers;
+    depths.push(point.cost);
+    getLogger('tfjs-trainer').debug({ model: pretrained.name, pct, ms: Math.round(performance.now() - started) }, 'cost probe point');
+  }
+  depths.sort((a, b) => a.pct - b.pct);
+  return {
+    model: { model: pretrained.name, inputSize: size, layers, depths, pixelsPerImage, augmentPerImage, mixPerImage },
+    relative: measureRelative ? relative : undefined,
+  };
+}
+
+/**
+ * The point whose training step is timed with 1 and with 4 images, which separates the per-call part
+ * (weight-bound work: packing the weights, their gradients) from the per-image part. The points with more
+ * layers trained are timed with 1 image only (they are the expensive ones) and take their per-call part from
+ * this point's cost per trainable weight.
+ */
+const SPLIT_POINT = 0.8;
+
+/** One probe point: the model at `pct` (left for the caller to dispose) and its timings. */
+async function probePoint(
+  tf: Tf, target: ProbeTarget, pct: number, input: Float32Array, width: number, split: boolean, perParamCall: number,
+): Promise<{ model: PipelineModel; cost: DepthCost; layers: number }> {
+  const { pretrained, inputSize: size, classes } = target;
+  const settings = parseSettings({ model: pretrained.name, pct_to_freeze: pct, opt: 'adam', lr: 1e-3, batch_size: PROBE_IMAGES });
+  let since = performance.now();
+  const model = new PipelineModel(tf, pretrained, settings, classes, width, 1);
+  const buildSeconds = seconds(since);
+  const x = tf.tensor4d(input, [PROBE_IMAGES, size, size, 3]);
+  let frontier: Tensor[] = [];
+  try {
+    // NOTE: the first pass packs the folded weights (once per model in a real epoch): the second one is timed.
+    const prefixSeconds = fastest(2, () => {
+      tf.dispose(frontier.filter((t) => t !== x));
+      frontier = tf.tidy(() => model.network.runPrefix(x));
+    });
+    const marks: Record<string, number> = { prefix: Math.round(performance.now() - since) };
+    const mark = (name: string): void => {
+      marks[name] = Math.round(performance.now() - since - Object.values(marks).reduce((a, b) => a + b, 0));
+    };
+    const frozen = model.network.plan.frozenLayers > 0;
+    const trainableParams = trainable(model);
+    const source = (n: number): BatchSource => ({ n, frontier: (start, end) => frontier.map((t) => tf.slice(t, start, end - start)) });
+    const targets = new Float32Array(PROBE_IMAGES * classes);
+    for (let i = 0; i < PROBE_IMAGES; i++) targets[i * classes + (i % classes)] = 1;
+    const grads = (n: number): Map<string, Tensor> => microBatchGrads(tf, model, settings, source(n), targets, classes, 0, n, 1).grads;
+    // NOTE: a real batch starts with weights the last update changed, which the convolutions pack again: every
+    // timed step follows an update, as in training (the first follows the weights' creation).
+    let optimizerPerBatch = Number.POSITIVE_INFINITY;
+    const step = (n: number): number => {
+      let result = new Map<string, Tensor>();
+      const spent = fastest(1, () => {
+        result = grads(n);
+      });
+      optimizerPerBatch = Math.min(optimizerPerBatch, fastest(1, () => model.optimizer.apply(result, 1e-3)));
+      tf.dispose([...result.values()]);
+      return spent;
+    };
+    const before = tf.memory().numBytes;
+    let one = 0;
+    const profile = await tf.profile(() => {
+      one = step(1);
+    });
+    mark('step1');
+    let stepPerCall: number;
+    let stepPerImage: number;
+    if (split) {
+      const four = step(PROBE_IMAGES);
+      one = Math.min(one, step(1));
+      stepPerImage = Math.max(0, (four - one) / (PROBE_IMAGES - 1));
+      stepPerCall = Math.max(0, one - stepPerImage);
+    } else {
+      stepPerCall = Math.min(one, perParamCall * trainableParams);
+      stepPerImage = one - stepPerCall;
+    }
+    mark('split');
+    const forward = (n: number): number =>
+      fastest(1, () => {
+        const part = frontier.map((t) => tf.slice(t, 0, n));
+        tf.dispose(tf.tidy(() => model.head.logits(model.network.runTrainable(part, true), 0)));
+        tf.dispose(part);
+      });
+    // Validation runs once per epoch after the last update: its first batch packs the weights, later ones do not.
+    const firstForward = forward(1);
+    const forwardOne = forward(1);
+    const evalPerImage = Math.max(0, (forward(PROBE_IMAGES) - forwardOne) / (PROBE_IMAGES - 1));
+    mark('forward');
+    getLogger('tfjs-trainer').debug({ model: pretrained.name, pct, buildMs: Math.round(buildSeconds * 1000), ...marks }, 'cost probe point timings (ms)');
+    const cost: DepthCost = {
+      pct,
+      frozenLayers: model.network.plan.frozenLayers,
+      trainableParams,
+      prefixPerImage: frozen ? prefixSeconds / PROBE_IMAGES : 0,
+      stepPerCall,
+      stepPerImage,
+      evalPerCall: Math.max(0, firstForward - evalPerImage),
+      evalPerImage,
+      optimizerPerBatch,
+      peakBytesPerImage: Math.max(1, profile.peakBytes - before),
+      frontierFloats: frontier.reduce((n, t) => n + t.size, 0) / PROBE_IMAGES,
+      buildSeconds,
+    };
+    return { model, cost, layers: Math.max(1, model.network.plan.layers.length) };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  } finally {
+    tf.dispose([...new Set([x, ...frontier])]);
+  }
+}
+
+function trainable(model: PipelineModel): number {
+  return model.params.reduce((n, p) => n + p.variable.size, 0);
+}
+
+/** Each optimizer's update, clipping and the L2-SP gradient, in units of one Adam update of the same weights. */
+function relativeCosts(tf: Tf, model: PipelineModel, adamSeconds: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  const unit = Math.max(adamSeconds, 1e-6);
+  // NOTE: the update's cost does not depend on the gradient's values: random ones of the weights' shapes do.
+  const grads = new Map(model.params.map((p) => [p.name, tf.randomNormal(p.variable.shape, 0, 1e-3)]));
+  for (const name of OPTIMIZERS) {
+    const optimizer = new FinetuneOptimizer(tf, model.params, { name, momentum: 0.9, betas: [0.9, 0.999], weightDecay: 1e-4 });
+    try {
+      out[name] = fastest(1, () => optimizer.apply(grads, 1e-3)) / unit;
+    } finally {
+      optimizer.dispose();
+    }
+  }
+  out.clip = fastest(1, () => {
+    const copy = new Map([...grads].map(([k, g]) => [k, tf.clone(g)]));
+    clipGradients(tf, copy, 1e-3);
+    tf.dispose([...copy.values()]);
+  }) / unit;
+  const backbone = model.network.params.map((p) => p.variable);
+  out.sp = backbone.length === 0 ? 0 : fastest(1, () => {
+    const { value, grads: g } = tf.variableGrads(() => model.spPenalty(0.01) as ReturnType<Tf['scalar']>, backbone);
+    tf.dispose([value, ...Object.values(g)]);
+  }) / unit;
+  tf.dispose([...grads.values()]);
+  return out;
+}
+
+/** Write (with fsync) and read throughput of a scratch file the size of a small checkpoint. */
+async function probeCheckpointIo(dir: string): Promise<{ writeBytesPerSecond: number; readBytesPerSecond: number }> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `io-probe-${process.pid}.tmp`);
+  const data = new Uint8Array(IO_PROBE_BYTES).fill(7);
+  try {
+    let since = performance.now();
+    const handle = await open(file, 'w');
+    try {
+      await handle.write(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    const write = seconds(since);
+    since = performance.now();
+    await readFile(file);
+    const read = seconds(since);
+    return { writeBytesPerSecond: IO_PROBE_BYTES / Math.max(write, 1e-4), readBytesPerSecond: IO_PROBE_BYTES / Math.max(read, 1e-4) };
+  } finally {
+    await rm(file, { force: true });
+  }
+}
