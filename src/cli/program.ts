@@ -98,6 +98,33 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     );
 
   program
+    .command('evaluate')
+    .description("score a run's best pipeline on a labelled image folder (DIR/<class>/..., or DIR/test/<class>/...)")
+    .argument('<run-dir>', 'the run directory (of a tfjs-trainer search)')
+    .requiredOption('--dataset <dir>', "image folder with the run's class names: DIR/<class>/* (or DIR/test/<class>/*)")
+    .action((runDir: string, opts: CommandOptions) =>
+      dispatch(() => import('./commands/evaluate.ts'), withArgs(opts, { runDir })),
+    );
+
+  program
+    .command('export')
+    .description("write a run's best pipeline as a standalone tfjs model folder (model.json, weights, quicktune-model.json)")
+    .argument('<run-dir>', 'the run directory (of a tfjs-trainer search)')
+    .requiredOption('--out <dir>', 'the model folder to write (new or empty)')
+    .action((runDir: string, opts: CommandOptions) =>
+      dispatch(() => import('./commands/export.ts'), withArgs(opts, { runDir })),
+    );
+
+  program
+    .command('predict')
+    .description('classify images with a model folder written by export')
+    .requiredOption('--model <dir>', 'a model folder written by quicktune export')
+    .argument('<images...>', 'image files to classify')
+    .action((images: string[], opts: CommandOptions) =>
+      dispatch(() => import('./commands/predict.ts'), withArgs(opts, { images })),
+    );
+
+  program
     .command('worker')
     .description('join a study in shared storage: claim steps under a lease, run them, record them, until the study is over')
     .requiredOption('--storage <url>', 'the study storage, shared by every worker (postgres://USER@HOST/DB)')

@@ -25,7 +25,7 @@ export interface ScannedFolder {
   readonly strayFiles: number;
 }
 
-async function isDirectory(path: string): Promise<boolean> {
+export async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();
   } catch {
@@ -51,7 +51,8 @@ async function listImages(dir: string, out: string[], depth = 0): Promise<void> 
   }
 }
 
-async function scanClasses(dir: string): Promise<{ classes: ScannedClass[]; strayFiles: number }> {
+/** The class folders directly under `dir` (sorted by name) with their image files; files outside them are counted. */
+export async function scanClasses(dir: string): Promise<{ classes: ScannedClass[]; strayFiles: number }> {
   const entries = await readdir(dir, { withFileTypes: true });
   const classes: ScannedClass[] = [];
   let strayFiles = 0;
