@@ -6,6 +6,8 @@ import type { IncumbentCheckpoint } from './incumbent-checkpoint.ts';
 import { kerasTopology, type WeightValue } from './keras-topology.ts';
 import { MODEL_CARD_FILE, MODEL_FILE, RESIZE_RULE, WEIGHTS_FILE, type ModelCard } from './model-card.ts';
 import type { RestoredPipeline } from './restore-pipeline.ts';
+import type { PretrainedModel } from '../trainers/tfjs/model/pretrained.ts';
+import type { PipelineModel } from '../trainers/tfjs/pipeline-model.ts';
 
 type Tensor = ReturnType<Tf['tensor']>;
 
@@ -39,18 +41,23 @@ export async function prepareOutputFolder(dir: string, flag: string): Promise<vo
   }
 }
 
-/**
- * Writes the restored pipeline as a standalone model folder: `model.json` + `weights.bin` (a tfjs layers model
- * that outputs class probabilities) and `quicktune-model.json` (classes, preprocessing, origin).
- */
-export async function writeModelFolder(restored: RestoredPipeline, found: IncumbentCheckpoint, dir: string): Promise<WrittenModel> {
-  const { model, pretrained } = restored;
+/** A pipeline as a tfjs layers model: the model.json document (weights manifest pointing at weights.bin) and the weights. */
+export interface LayersModelArtifacts {
+  readonly modelJson: { readonly modelTopology: Record<string, unknown>; readonly weightsManifest: ReadonlyArray<{ paths: string[]; weights: WeightSpec[] }> } & Record<string, unknown>;
+  readonly weightSpecs: WeightSpec[];
+  readonly weightData: Buffer;
+}
+
+type WeightSpec = { name: string; shape: number[]; dtype: 'float32' };
+
+/** The tfjs layers model of a pipeline (its current weights): backbone as trained, pooling, softmax head. */
+export function layersModelArtifacts(model: PipelineModel, pretrained: PretrainedModel, inputSize: number, classes: number): LayersModelArtifacts {
   const trained = new Map(model.network.params.map((p) => [p.name, p.variable]));
   const topology = kerasTopology(
     {
       nodes: model.network.plan.nodes,
       featureNode: model.network.plan.featureNode,
-      inputSize: restored.inputSize,
+      inputSize,
       weight(name) {
         const tensor = trained.get(name) ?? pretrained.weights[name];
         if (!tensor) throw new Error(`weight '${name}' is missing`);
@@ -58,17 +65,27 @@ export async function writeModelFolder(restored: RestoredPipeline, found: Incumb
       },
       head: { kernel: valueOf(model.head.kernel), bias: valueOf(model.head.bias) },
     },
-    restored.classes.length,
+    classes,
   );
-  const specs = topology.weights.map((w) => ({ name: w.name, shape: [...w.value.shape], dtype: 'float32' }));
-  const weightBytes = Buffer.concat(topology.weights.map((w) => Buffer.from(w.value.data.buffer, w.value.data.byteOffset, w.value.data.byteLength)));
+  const weightSpecs: WeightSpec[] = topology.weights.map((w) => ({ name: w.name, shape: [...w.value.shape], dtype: 'float32' }));
+  const weightData = Buffer.concat(topology.weights.map((w) => Buffer.from(w.value.data.buffer, w.value.data.byteOffset, w.value.data.byteLength)));
   const modelJson = {
     format: 'layers-model',
     generatedBy: 'quicktune',
     convertedBy: null,
     modelTopology: topology.modelTopology,
-    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: weightSpecs }],
   };
+  return { modelJson, weightSpecs, weightData };
+}
+
+/**
+ * Writes the restored pipeline as a standalone model folder: `model.json` + `weights.bin` (a tfjs layers model
+ * that outputs class probabilities) and `quicktune-model.json` (classes, preprocessing, origin).
+ */
+export async function writeModelFolder(restored: RestoredPipeline, found: IncumbentCheckpoint, dir: string): Promise<WrittenModel> {
+  const { pretrained } = restored;
+  const { modelJson, weightData } = layersModelArtifacts(restored.model, pretrained, restored.inputSize, restored.classes.length);
   const card: ModelCard = {
     format: 'quicktune-model',
     version: 1,
@@ -85,7 +102,7 @@ export async function writeModelFolder(restored: RestoredPipeline, found: Incumb
     },
   };
   const files: Array<[string, string | Buffer]> = [
-    [WEIGHTS_FILE, weightBytes],
+    [WEIGHTS_FILE, weightData],
     [MODEL_FILE, JSON.stringify(modelJson)],
     [MODEL_CARD_FILE, `${JSON.stringify(card, null, 2)}\n`],
   ];
