@@ -130,8 +130,9 @@ export class FinetuneEngine {
     }
     const dataset = await this.data.dataset();
     const pretrained = await this.models.get(settings.model);
-    const { size, wanted } = await this.inputSize(await this.models.entry(settings.model));
-    if (size !== wanted && !this.warned.has(`size:${settings.model}`)) {
+    const { size, wanted, source } = await this.inputSize(await this.models.entry(settings.model));
+    // NOTE: only a size someone asked for is worth a warning; the data rule's minimum is routine.
+    if (size !== wanted && source !== 'data' && !this.warned.has(`size:${settings.model}`)) {
       this.warned.add(`size:${settings.model}`);
       log.warn({ model: settings.model, wanted, size }, `${settings.model} needs inputs of at least ${size} px; using ${size}`);
     }

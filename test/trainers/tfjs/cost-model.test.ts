@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CostProfile, DepthCost } from '../../../src/trainers/tfjs/cost/cost-profile.ts';
+import { CostProfileSchema, PROBE_GRID } from '../../../src/trainers/tfjs/cost/cost-profile.ts';
+import { depthAt, epochCostModel } from '../../../src/trainers/tfjs/cost/epoch-cost-model.ts';
+import { TFJS_DEFAULT_CONFIG } from '../../../src/trainers/tfjs/default-config.ts';
+import { createTfjsTrainer } from '../../../src/trainers/tfjs/tfjs-trainer.ts';
+import { tempDir, writeClassFolders } from '../../helpers/image-folder.ts';
+
+const MODEL = 'mobilenet_v2_100_nsfwjs';
+
+/** A profile shaped like a measured one: costs grow as fewer layers are frozen. */
+function profile(): CostProfile {
+  const depths: DepthCost[] = PROBE_GRID.map((pct) => {
+    const trained = 1 - pct;
+    return {
+      pct, frozenLayers: Math.round(pct * 100), trainableParams: Math.round(2e6 * trained) + 6000,
+      prefixPerImage: 0.01 * pct, stepPerCall: 0.02 * trained + 0.001, stepPerImage: 0.1 * trained ** 2 + 1e-5,
+      evalPerCall: 0.005, evalPerImage: 0.02 * trained + 1e-6, optimizerPerBatch: 0.03 * trained + 1e-4,
+      peakBytesPerImage: 5e7 * trained + 1e5, frontierFloats: pct === 1 ? 1280 : 20000, buildSeconds: 0.01,
+    };
+  });
+  return {
+    backend: 'wasm',
+    models: [{ model: MODEL, inputSize: 128, layers: 100, depths, pixelsPerImage: 1e-4, augmentPerImage: { trivial_augment: 0.004, random_augment: 0.008 }, mixPerImage: 1e-4 }],
+    optimizerFactor: { sgd: 0.5, momentum: 0.5, adam: 1, adamw: 1, adamp: 8 },
+    clipFactor: 0.3, spRegFactor: 1, writeBytesPerSecond: 1e8, readBytesPerSecond: 5e8, seconds: 3,
+  };
+}
+
+const data = { trainImages: 290, valImages: 74, featureCacheBytes: 1536 * 2 ** 20, activationBytes: 2 ** 30 };
+
+test('the epoch cost model: cached features after epoch 1, freeze depth, batch size, augmentation, optimizer', () => {
+  const predict = epochCostModel(profile(), data);
+  const probe = { ...TFJS_DEFAULT_CONFIG };
+  const at = (overrides: Record<string, unknown>, epoch: number): number => {
+    const seconds = predict({ ...probe, ...overrides } as typeof probe, epoch);
+    assert.ok(seconds !== undefined && Number.isFinite(seconds) && seconds > 0, JSON.stringify(overrides));
+    return seconds;
+  };
+  // A linear probe pays the whole backbone's forward pass once (epoch 1), then trains a linear layer.
+  assert.ok(at({}, 1) > 10 * at({}, 2), `${at({}, 1)} vs ${at({}, 2)}`);
+  assert.equal(at({}, 3), at({}, 2));
+  // Full finetuning costs orders of magnitude more per epoch than a linear probe; 0.6 lies between.
+  assert.ok(at({ pct_to_freeze: 0 }, 2) > 100 * at({}, 2));
+  assert.ok(at({ pct_to_freeze: 0.6 }, 2) < at({ pct_to_freeze: 0 }, 2) && at({ pct_to_freeze: 0.6 }, 2) > at({}, 2));
+  // Between probe points the costs are interpolated.
+  const mid = at({ pct_to_freeze: 0.5 }, 2);
+  assert.ok(mid < at({ pct_to_freeze: 0.4 }, 2) && mid > at({ pct_to_freeze: 0.6 }, 2));
+  // Small batches pay the per-call and optimizer costs more often: batch 2 is 145 micro-batches and updates;
+  // batch 64 is 5 updates, and 9 micro-batches since 53 images fill the activation budget (1 GiB / 20.1 MB).
+  const point = depthAt(profile().models[0] as NonNullable<CostProfile['models'][0]>, 0.6);
+  const difference = at({ pct_to_freeze: 0.6, batch_size: 2 }, 2) - at({ pct_to_freeze: 0.6, batch_size: 64 }, 2);
+  const expected = (145 - 9) * point.stepPerCall + (145 - 5) * point.optimizerPerBatch;
+  assert.ok(Math.abs(difference - expected) < 1e-9, `${difference} vs ${expected}`);
+  // Augmentation feeds pixels: every epoch runs the frozen prefix again, so epoch 1 has nothing extra to cache.
+  const augmented = { pct_to_freeze: 0.6, data_augmentation: 'trivial_augment' };
+  assert.ok(at(augmented, 2) > at({ pct_to_freeze: 0.6 }, 2) + 290 * 0.006 - 1e-9);
+  assert.ok(at(augmented, 1) - at(augmented, 2) < at({ pct_to_freeze: 0.6 }, 1) - at({ pct_to_freeze: 0.6 }, 2));
+  assert.ok(at({ pct_to_freeze: 0.6, opt: 'adamp' }, 2) > at({ pct_to_freeze: 0.6, opt: 'sgd' }, 2));
+  // Unknown model, invalid config or epoch: it cannot tell.
+  assert.equal(predict({ ...probe, model: 'resnet_9000' }, 1), undefined);
+  assert.equal(predict({ ...probe, lr: -1 }, 1), undefined);
+  assert.equal(predict(probe, 0), undefined);
+});
+
+test('depthAt interpolates linearly between probe points and clamps outside them', () => {
+  const model = profile().models[0];
+  assert.ok(model);
+  const lo = model.depths[2] as DepthCost;
+  const hi = model.depths[3] as DepthCost;
+  const mid = depthAt(model, (lo.pct + hi.pct) / 2);
+  assert.ok(Math.abs(mid.stepPerImage - (lo.stepPerImage + hi.stepPerImage) / 2) < 1e-12);
+  assert.equal(depthAt(model, 1).pct, 1);
+  assert.equal(depthAt(model, 0), model.depths[0]);
+});
+
+test('costModel() measures a profile in the worker process and predicts finite seconds for every model probed', { timeout: 180_000 }, async () => {
+  const dataset = await writeClassFolders(await tempDir(), ['a', 'b', 'c'], 6);
+  const runDir = await tempDir();
+  const trainer = await createTfjsTrainer({ dataset, runDir, seed: 0, settings: { inputSize: 64 } });
+  try {
+    const predict = await trainer.costModel({ models: [MODEL] });
+    const measured = CostProfileSchema.parse(trainer.lastCostProfile);
+    assert.deepEqual(measured.models.map((m) => [m.model, m.inputSize, m.depths.map((d) => d.pct)]), [[MODEL, 64, [...PROBE_GRID]]]);
+    const full = measured.models[0]?.depths[0];
+    const probe = measured.models[0]?.depths.at(-1);
+    assert.ok(full && probe && full.trainableParams > 100 * probe.trainableParams && probe.frontierFloats === 1280);
+    for (const pct of PROBE_GRID) {
+      for (const epoch of [1, 2]) {
+        const seconds = predict({ ...TFJS_DEFAULT_CONFIG, pct_to_freeze: pct }, epoch);
+        assert.ok(seconds !== undefined && Number.isFinite(seconds) && seconds > 0, `pct ${pct} epoch ${epoch}: ${seconds}`);
+      }
+    }
+    assert.equal(predict({ ...TFJS_DEFAULT_CONFIG, model: 'inception_v3_nsfwjs' }, 1), undefined, 'a model that was not probed');
+    // The worker is the one that trains: it keeps running, warm, for the steps.
+    const pid = trainer.workerPid;
+    await trainer.train({ configId: 'p', config: TFJS_DEFAULT_CONFIG, epoch: 1, maxEpochs: 2, checkpointDir: runDir, signal: new AbortController().signal });
+    assert.equal(trainer.workerPid, pid);
+  } finally {
+    await trainer.close();
+  }
+});
