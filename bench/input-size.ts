@@ -4,7 +4,7 @@
  * includes decoding the images and caching the frozen layers' activations; "later s" is the mean of the
  * later epochs. Prints a Markdown table.
  *
- * node dist/bench/input-size.js [--datasets DIR,DIR] [--models a,b] [--configs probe,top] [--epochs N] [--seeds N]
+ * node dist/bench/input-size.js [--datasets DIR,DIR] [--models a,b] [--configs probe,top] [--sizes rule,hub] [--epochs N] [--seeds N]
  *
  * Default datasets: ../shared/images/stamps (skipped when absent) and examples/shapes.
  */
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     configs: { type: 'string', default: 'probe,top' },
     epochs: { type: 'string', default: '8' },
     seeds: { type: 'string', default: '2' },
+    sizes: { type: 'string', default: 'rule,hub' },
   },
 });
 
@@ -62,7 +63,8 @@ async function main(): Promise<void> {
     for (const model of list(values.models)) {
       const entry = hub.models.find((m) => m.name === model);
       if (!entry) throw new Error(`${model} is not in the model hub`);
-      const sizes = [...new Set([inputSizeForModel(entry, undefined, side).size, entry.input_size])];
+      const wanted = list(values.sizes);
+      const sizes = [...new Set([...(wanted.includes('rule') ? [inputSizeForModel(entry, undefined, side).size] : []), ...(wanted.includes('hub') ? [entry.input_size] : [])])];
       for (const size of sizes) {
         for (const name of list(values.configs)) {
           const base = CONFIGS[name];
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
             last.push(scores.at(-1) ?? Number.NaN);
           }
           const label = size === entry.input_size ? `${size} (hub)` : `${size} (rule)`;
-          const row = `| ${dataset.split(/[\\/]/).at(-1)} | ${model} | ${name} | ${label} | ${mean(last).toFixed(3)} | ${mean(best).toFixed(3)} | ${mean(first).toFixed(1)} | ${mean(later).toFixed(2)} |`;
+          const row = `| ${dataset.split(/[\\/]/).at(-1)} | ${model} | ${name} | ${label} | ${mean(last).toFixed(3)} | ${mean(best).toFixed(3)} | ${mean(first).toFixed(1)} | ${mean(later).toFixed(2)} | ${(loadavg()[0] ?? 0).toFixed(1)} |`;
           rows.push(row);
           console.error(`${row}  load ${load()}`);
         }
@@ -98,8 +100,8 @@ async function main(): Promise<void> {
     }
   }
   console.log(`backend ${backend}; ${epochs} epochs, ${seeds} seed(s) per row (means); load average ${started} at start, ${load()} at end (1/5/15 min)`);
-  console.log('| dataset | model | config | input px | val acc (last) | val acc (best) | epoch 1 s | later s |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('| dataset | model | config | input px | val acc (last) | val acc (best) | epoch 1 s | later s | load (1 min) |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
 }
 
