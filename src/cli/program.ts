@@ -102,6 +102,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .description("score a run's best pipeline on a labelled image folder (DIR/<class>/..., or DIR/test/<class>/...)")
     .argument('<run-dir>', 'the run directory (of a tfjs-trainer search)')
     .requiredOption('--dataset <dir>', "image folder with the run's class names: DIR/<class>/* (or DIR/test/<class>/*)")
+    .option('--artifacts <dir>', "where the run's checkpoints are, when the search had --artifacts (default: RUN_DIR)")
     .action((runDir: string, opts: CommandOptions) =>
       dispatch(() => import('./commands/evaluate.ts'), withArgs(opts, { runDir })),
     );
@@ -111,6 +112,7 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     .description("write a run's best pipeline as a standalone tfjs model folder (model.json, weights, quicktune-model.json)")
     .argument('<run-dir>', 'the run directory (of a tfjs-trainer search)')
     .requiredOption('--out <dir>', 'the model folder to write (new or empty)')
+    .option('--artifacts <dir>', "where the run's checkpoints are, when the search had --artifacts (default: RUN_DIR)")
     .action((runDir: string, opts: CommandOptions) =>
       dispatch(() => import('./commands/export.ts'), withArgs(opts, { runDir })),
     );

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { InputError } from '../errors.ts';
 import { summarizeRun, type Incumbent } from '../report/run-summary.ts';
 import { checkpointDir, loadRun } from '../storage/index.ts';
-import type { RunState } from '../storage/types.ts';
+import type { StudySnapshot } from '../storage/types.ts';
 import { checkpointFile } from '../trainers/tfjs/checkpoint.ts';
 
 /** What a tfjs run's header records about its trainer (TfjsTrainer.describe()) that a saved model needs. */
@@ -16,7 +16,7 @@ const TfjsRunTrainerSchema = z.object({
 /** The best pipeline of a run and the file holding its weights at its best epoch. */
 export interface IncumbentCheckpoint {
   readonly runDir: string;
-  readonly run: RunState;
+  readonly run: StudySnapshot;
   readonly incumbent: Incumbent;
   /** The tfjs checkpoint of the incumbent's epoch. */
   readonly file: string;
@@ -27,11 +27,12 @@ export interface IncumbentCheckpoint {
 }
 
 /**
- * Finds the incumbent of a tfjs run (the best score at any epoch, as `report` shows it) and its checkpoint.
- * A missing run, a run of another trainer, a run without a successful step or a missing checkpoint is an
- * InputError naming the run directory or the file.
+ * Finds the incumbent of a tfjs run (the best score at any epoch, as `report` shows it) and its checkpoint,
+ * under `artifacts` (the search's --artifacts; by default the run directory). A missing run, a run of another
+ * trainer, a run without a successful step or a missing checkpoint is an InputError naming the run directory
+ * or the file.
  */
-export async function findIncumbentCheckpoint(runDir: string): Promise<IncumbentCheckpoint> {
+export async function findIncumbentCheckpoint(runDir: string, artifacts: string = runDir): Promise<IncumbentCheckpoint> {
   const run = await loadRun(runDir);
   const trainer = TfjsRunTrainerSchema.safeParse(run.header.trainer);
   if (!trainer.success) {
@@ -40,7 +41,7 @@ export async function findIncumbentCheckpoint(runDir: string): Promise<Incumbent
   }
   const incumbent = summarizeRun(run).incumbent;
   if (!incumbent) throw new InputError(`${runDir}: the run has no successful step yet, so there is no model to use`, 'run.noIncumbent');
-  const file = checkpointFile(checkpointDir(runDir, incumbent.configId), incumbent.epoch);
+  const file = checkpointFile(checkpointDir(artifacts, incumbent.configId), incumbent.epoch);
   if (!existsSync(file)) {
     throw new InputError(`${file}: the checkpoint of the run's best pipeline (epoch ${incumbent.epoch}) is missing`, 'run.checkpointMissing');
   }

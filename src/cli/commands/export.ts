@@ -7,7 +7,7 @@ import { restoreIncumbent } from '../../model-export/restore-pipeline.ts';
 import { prepareOutputFolder, writeModelFolder } from '../../model-export/write-model-folder.ts';
 import type { CommandHandler } from '../context.ts';
 
-const Options = z.object({ runDir: z.string().min(1), out: z.string().min(1) });
+const Options = z.object({ runDir: z.string().min(1), out: z.string().min(1), artifacts: z.string().min(1).optional() });
 
 /**
  * `quicktune export RUN_DIR --out DIR`: writes the run's best pipeline as a standalone model folder: a tfjs
@@ -17,8 +17,8 @@ const Options = z.object({ runDir: z.string().min(1), out: z.string().min(1) });
 const exportCommand: CommandHandler = async (options, context) => {
   const parsed = Options.safeParse(options);
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'export'}: ${i.message}`));
-  const { runDir, out } = parsed.data;
-  const found = await findIncumbentCheckpoint(runDir);
+  const { runDir, out, artifacts } = parsed.data;
+  const found = await findIncumbentCheckpoint(runDir, artifacts);
   await prepareOutputFolder(out, '--out');
   const { tf } = await loadTf();
   const restored = await restoreIncumbent(tf, found);

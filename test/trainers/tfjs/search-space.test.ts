@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { loadModelHub } from '../../../src/hub/model-hub.ts';
-import { buildPool, configInSpace, loadSpace } from '../../../src/space/index.ts';
+import { buildPool, configId, configInSpace, loadSpace } from '../../../src/space/index.ts';
 import { TRAINERS } from '../../../src/trainers/index.ts';
 import { parseSettings } from '../../../src/trainers/tfjs/settings.ts';
 import { shippedMetadataPath } from '../../../src/util/package-info.ts';
@@ -20,7 +20,7 @@ test('the tfjs search space names the tfjs models of the hub and only settings t
   const tfjsModels = hub.models.filter((m) => m.source.kind !== 'timm').map((m) => m.name).sort();
   assert.deepEqual([...model.domain.choices].sort(), tfjsModels);
   const pool = buildPool(space, { seed: 3 });
-  assert.equal(pool.length, 400);
+  assert.equal(pool.length, 401, 'the pinned default pipeline and 400 sampled ones');
   for (const { config } of pool) assert.deepEqual(parseSettings(config).ignored, [], JSON.stringify(config));
 });
 
@@ -31,6 +31,9 @@ test("the tfjs trainer's default config is a complete config of its shipped spac
   const space = await loadSpace(definition.defaultSpace);
   assert.deepEqual(Object.keys(config).sort(), space.parameters.map((p) => p.name).sort(), 'every parameter is given');
   assert.ok(configInSpace(space, config), JSON.stringify(config));
+  // Pinned in the space, so every pool holds it under the same id (the `default` method runs it).
+  assert.deepEqual(buildPool(space, { seed: 11 })[0], { id: configId(config), config: space.pinned[0] });
+  assert.deepEqual(space.pinned[0], config);
   const settings = parseSettings(config);
   assert.deepEqual(settings.ignored, []);
   assert.deepEqual(
