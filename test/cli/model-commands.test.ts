@@ -146,7 +146,7 @@ test('evaluate accepts DIR/test/<class>; bad runs, folders and images are exit 2
     await writeFile(join(dir, 'journal.jsonl'), `${kept.map((e) => JSON.stringify(e)).join('\n')}\n`);
     return dir;
   };
-  const empty = await copyRun('run-empty', (e) => (e.op === 'step' || e.op === 'stop' ? undefined : e));
+  const empty = await copyRun('run-empty', (e) => (['header', 'space', 'pool', 'session'].includes(String(e.op)) ? e : undefined));
   assertBadInput(await runCli(['export', empty, '--out', join(root, 'x')]), /run-empty: the run has no successful step yet/);
   const noCheckpoints = await copyRun('run-no-checkpoints', (e) => e);
   assertBadInput(await runCli(['evaluate', noCheckpoints, '--dataset', data]), /run-no-checkpoints[\\/]checkpoints[\\/][0-9a-f]{16}[\\/]tfjs-epoch-\d+\.qtck: the checkpoint of the run's best pipeline \(epoch \d+\) is missing/);
