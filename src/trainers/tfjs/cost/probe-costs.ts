@@ -122,9 +122,12 @@ async function probeModel(tf: Tf, target: ProbeTarget, signal: AbortSignal, meas
     signal.throwIfAborted();
     const started = performance.now();
     const point = await probePoint(tf, target, pct, input, width, pct === SPLIT_POINT || pct === 1, perParamCall);
-    if (pct === SPLIT_POINT) perParamCall = point.cost.stepPerCall / Math.max(1, point.cost.trainableParams);
-    if (pct === SPLIT_POINT && measureRelative) Object.assign(relative, relativeCosts(tf, point.model, point.cost.optimizerPerBatch));
-    point.model.dispose();
+    try {
+      if (pct === SPLIT_POINT) perParamCall = point.cost.stepPerCall / Math.max(1, point.cost.trainableParams);
+      if (pct === SPLIT_POINT && measureRelative) Object.assign(relative, relativeCosts(tf, point.model, point.cost.optimizerPerBatch));
+    } finally {
+      point.model.dispose();
+    }
     layers = point.layers;
     depths.push(point.cost);
     getLogger('tfjs-trainer').debug({ model: pretrained.name, pct, ms: Math.round(performance.now() - started) }, 'cost probe point');
@@ -150,7 +153,7 @@ async function probePoint(
 ): Promise<{ model: PipelineModel; cost: DepthCost; layers: number }> {
   const { pretrained, inputSize: size, classes } = target;
   const settings = parseSettings({ model: pretrained.name, pct_to_freeze: pct, opt: 'adam', lr: 1e-3, batch_size: PROBE_IMAGES });
-  let since = performance.now();
+  const since = performance.now();
   const model = new PipelineModel(tf, pretrained, settings, classes, width, 1);
   const buildSeconds = seconds(since);
   const x = tf.tensor4d(input, [PROBE_IMAGES, size, size, 3]);
@@ -161,10 +164,6 @@ async function probePoint(
       tf.dispose(frontier.filter((t) => t !== x));
       frontier = tf.tidy(() => model.network.runPrefix(x));
     });
-    const marks: Record<string, number> = { prefix: Math.round(performance.now() - since) };
-    const mark = (name: string): void => {
-      marks[name] = Math.round(performance.now() - since - Object.values(marks).reduce((a, b) => a + b, 0));
-    };
     const frozen = model.network.plan.frozenLayers > 0;
     const trainableParams = trainable(model);
     const source = (n: number): BatchSource => ({ n, frontier: (start, end) => frontier.map((t) => tf.slice(t, start, end - start)) });
@@ -188,7 +187,6 @@ async function probePoint(
     const profile = await tf.profile(() => {
       one = step(1);
     });
-    mark('step1');
     let stepPerCall: number;
     let stepPerImage: number;
     if (split) {
@@ -200,7 +198,6 @@ async function probePoint(
       stepPerCall = Math.min(one, perParamCall * trainableParams);
       stepPerImage = one - stepPerCall;
     }
-    mark('split');
     const forward = (n: number): number =>
       fastest(1, () => {
         const part = frontier.map((t) => tf.slice(t, 0, n));
@@ -211,8 +208,6 @@ async function probePoint(
     const firstForward = forward(1);
     const forwardOne = forward(1);
     const evalPerImage = Math.max(0, (forward(PROBE_IMAGES) - forwardOne) / (PROBE_IMAGES - 1));
-    mark('forward');
-    getLogger('tfjs-trainer').debug({ model: pretrained.name, pct, buildMs: Math.round(buildSeconds * 1000), ...marks }, 'cost probe point timings (ms)');
     const cost: DepthCost = {
       pct,
       frozenLayers: model.network.plan.frozenLayers,
