@@ -5,6 +5,10 @@
  * 1 either way). Epoch-1 steps are marked cold when no earlier step of the bench cached the same model's
  * frozen-prefix features (the cost model assumes cold: a pure function cannot know).
  *
+ * On a shared machine the wall clock mixes the model's error with other processes' load, which changes
+ * between the probe and each step; the cost model's terms are CPU seconds (times the contention measured while
+ * probing), so the bench also prints predicted CPU seconds / the step's CPU seconds: the model's own error.
+ *
  * node dist/bench/cost-model.js [--dataset DIR] [--configs quick|spread] [--out FILE.json]
  *
  * Default dataset: ../shared/images/stamps.
@@ -82,15 +86,18 @@ interface Row {
   readonly kind: 'epoch 1 cold' | 'epoch 1 warm' | 'later epoch';
   readonly predicted: number;
   readonly measured: number;
+  /** Predicted and measured CPU seconds (the prediction without the contention factor). */
+  readonly predictedCpu: number;
+  readonly measuredCpu: number;
   readonly load: number;
 }
 
 const load1 = (): number => loadavg()[0] ?? 0;
 const loadText = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
-function summary(rows: readonly Row[]): string {
+function summary(rows: readonly Row[], ratio: (r: Row) => number): string {
   if (rows.length === 0) return 'no steps';
-  const ratios = rows.map((r) => r.predicted / r.measured).sort((a, b) => a - b);
+  const ratios = rows.map(ratio).sort((a, b) => a - b);
   const median = ratios[ratios.length >> 1] ?? Number.NaN;
   const worst = ratios.reduce((w, r) => (Math.abs(Math.log(r)) > Math.abs(Math.log(w)) ? r : w), 1);
   const within2 = ratios.filter((r) => r >= 0.5 && r <= 2).length;
@@ -126,20 +133,34 @@ async function main(): Promise<void> {
         const key = `${settings.model}|${report?.frozenLayers}|${report?.cachedFeatures}`;
         const kind = epoch > 1 ? 'later epoch' : warmKeys.has(key) ? 'epoch 1 warm' : 'epoch 1 cold';
         warmKeys.add(key);
-        const row: Row = { model: settings.model, pct: settings.pctToFreeze, batch: settings.batchSize, extra, epoch, kind, predicted, measured: outcome.seconds, load: load1() };
+        const contention = trainer.lastCostProfile?.contention ?? 1;
+        const row: Row = {
+          model: settings.model, pct: settings.pctToFreeze, batch: settings.batchSize, extra, epoch, kind, predicted, measured: outcome.seconds,
+          predictedCpu: predicted / contention, measuredCpu: report?.cpuSeconds ?? Number.NaN, load: load1(),
+        };
         rows.push(row);
-        console.error(`${row.model} pct ${row.pct} bs ${row.batch} ${extra} epoch ${epoch} (${kind}): predicted ${predicted.toFixed(2)} s, measured ${outcome.seconds.toFixed(2)} s, ratio ${(predicted / outcome.seconds).toFixed(2)}, load ${loadText()}`);
+        console.error(
+          `${row.model} pct ${row.pct} bs ${row.batch} ${extra} epoch ${epoch} (${kind}): predicted ${predicted.toFixed(2)} s, measured ${outcome.seconds.toFixed(2)} s (ratio ${(predicted / outcome.seconds).toFixed(2)}); CPU ${row.predictedCpu.toFixed(2)} / ${row.measuredCpu.toFixed(2)} s (ratio ${(row.predictedCpu / row.measuredCpu).toFixed(2)}); load ${loadText()}`,
+        );
       }
     }
-    console.log(`dataset ${dataset}; backend ${trainer.lastCostProfile?.backend}; costModel() ${startup.toFixed(1)} s; load average ${startLoad} at start, ${loadText()} at end (1/5/15 min)`);
-    console.log('| model | pct_to_freeze | batch | other | epoch | predicted s | measured s | ratio | load |');
-    console.log('|---|---|---|---|---|---|---|---|---|');
+    const profile = trainer.lastCostProfile;
+    console.log(`dataset ${dataset}; backend ${profile?.backend}; costModel() ${startup.toFixed(1)} s (contention while probing ${profile?.contention.toFixed(2)}); load average ${startLoad} at start, ${loadText()} at end (1/5/15 min)`);
+    console.log('| model | pct_to_freeze | batch | other | epoch | predicted s | measured s | ratio | predicted CPU s | measured CPU s | CPU ratio | load |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of rows) {
-      console.log(`| ${r.model} | ${r.pct} | ${r.batch} | ${r.extra} | ${r.epoch}${r.kind === 'later epoch' ? '' : r.kind === 'epoch 1 cold' ? ' (cold)' : ' (warm)'} | ${r.predicted.toFixed(2)} | ${r.measured.toFixed(2)} | ${(r.predicted / r.measured).toFixed(2)} | ${r.load.toFixed(1)} |`);
+      const epoch = `${r.epoch}${r.kind === 'later epoch' ? '' : r.kind === 'epoch 1 cold' ? ' (cold)' : ' (warm)'}`;
+      console.log(
+        `| ${r.model} | ${r.pct} | ${r.batch} | ${r.extra} | ${epoch} | ${r.predicted.toFixed(2)} | ${r.measured.toFixed(2)} | ${(r.predicted / r.measured).toFixed(2)} | ${r.predictedCpu.toFixed(2)} | ${r.measuredCpu.toFixed(2)} | ${(r.predictedCpu / r.measuredCpu).toFixed(2)} | ${r.load.toFixed(1)} |`,
+      );
     }
     console.log('');
-    console.log(`all: ${summary(rows)}`);
-    for (const kind of ['epoch 1 cold', 'epoch 1 warm', 'later epoch'] as const) console.log(`${kind}: ${summary(rows.filter((r) => r.kind === kind))}`);
+    const wall = (r: Row): number => r.predicted / r.measured;
+    const cpu = (r: Row): number => r.predictedCpu / r.measuredCpu;
+    for (const [name, ratio] of [['wall', wall], ['CPU', cpu]] as const) {
+      console.log(`${name}, all: ${summary(rows, ratio)}`);
+      for (const kind of ['epoch 1 cold', 'epoch 1 warm', 'later epoch'] as const) console.log(`${name}, ${kind}: ${summary(rows.filter((r) => r.kind === kind), ratio)}`);
+    }
     if (values.out) await writeFile(values.out, JSON.stringify({ dataset, startup, profile: trainer.lastCostProfile, rows }, null, 2));
   } finally {
     await trainer.close();

@@ -51,6 +51,8 @@ export interface StepRequest {
 export interface StepReport {
   readonly score: number;
   readonly seconds: number;
+  /** CPU seconds of this process during the step (what the cost model's probes measure). */
+  readonly cpuSeconds: number;
   readonly final: boolean;
   readonly trainLoss: number;
   readonly lr: number;
@@ -63,6 +65,11 @@ export interface StepReport {
 }
 
 const VAL_BATCH = 64;
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1e6;
+}
 
 function hash32(text: string): number {
   return createHash('sha256').update(text).digest().readUInt32LE(0);
@@ -123,6 +130,7 @@ export class FinetuneEngine {
     const tf = this.tf;
     const log = getLogger('tfjs-trainer');
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     const settings = parseSettings(step.config);
     if (settings.ignored.length > 0 && !this.warned.has(step.configId)) {
       this.warned.add(step.configId);
@@ -208,7 +216,7 @@ export class FinetuneEngine {
         'tfjs step timings',
       );
       return {
-        score, seconds: (performance.now() - started) / 1000, final, trainLoss: result.loss, lr,
+        score, seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSince(cpuStarted), final, trainLoss: result.loss, lr,
         cachedFeatures: trainSplit.features !== null, frozenLayers: model.network.plan.frozenLayers,
         layers: model.network.plan.layers.length, resumedFrom,
       };

@@ -52,6 +52,7 @@ export type ToWorker = z.infer<typeof ToWorkerSchema>;
 const ReportSchema = z.object({
   score: z.number(),
   seconds: z.number(),
+  cpuSeconds: z.number(),
   final: z.boolean(),
   trainLoss: z.union([z.number(), z.nan()]),
   lr: z.number(),

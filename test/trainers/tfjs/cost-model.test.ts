@@ -24,7 +24,7 @@ function profile(): CostProfile {
     backend: 'wasm',
     models: [{ model: MODEL, inputSize: 128, layers: 100, depths, pixelsPerImage: 1e-4, augmentPerImage: { trivial_augment: 0.004, random_augment: 0.008 }, mixPerImage: 1e-4 }],
     optimizerFactor: { sgd: 0.5, momentum: 0.5, adam: 1, adamw: 1, adamp: 8 },
-    clipFactor: 0.3, spRegFactor: 1, writeBytesPerSecond: 1e8, readBytesPerSecond: 5e8, seconds: 3,
+    clipFactor: 0.3, spRegFactor: 1, writeBytesPerSecond: 1e8, readBytesPerSecond: 5e8, contention: 1, seconds: 3,
   };
 }
 
@@ -58,6 +58,11 @@ test('the epoch cost model: cached features after epoch 1, freeze depth, batch s
   assert.ok(at(augmented, 2) > at({ pct_to_freeze: 0.6 }, 2) + 290 * 0.006 - 1e-9);
   assert.ok(at(augmented, 1) - at(augmented, 2) < at({ pct_to_freeze: 0.6 }, 1) - at({ pct_to_freeze: 0.6 }, 2));
   assert.ok(at({ pct_to_freeze: 0.6, opt: 'adamp' }, 2) > at({ pct_to_freeze: 0.6, opt: 'sgd' }, 2));
+  // Costs are CPU seconds times the contention measured while probing (checkpoint writes excepted).
+  const busy = epochCostModel({ ...profile(), contention: 2 }, data);
+  const probePoint = depthAt(profile().models[0] as NonNullable<CostProfile['models'][0]>, 1);
+  const save = (probePoint.trainableParams * 4 * 3) / 1e8;
+  assert.ok(Math.abs(((busy(probe, 2) ?? 0) - save) - 2 * (at({}, 2) - save)) < 1e-9);
   // Unknown model, invalid config or epoch: it cannot tell.
   assert.equal(predict({ ...probe, model: 'resnet_9000' }, 1), undefined);
   assert.equal(predict({ ...probe, lr: -1 }, 1), undefined);
@@ -97,6 +102,9 @@ test('costModel() measures a profile in the worker process and predicts finite s
     const pid = trainer.workerPid;
     await trainer.train({ configId: 'p', config: TFJS_DEFAULT_CONFIG, epoch: 1, maxEpochs: 2, checkpointDir: runDir, signal: new AbortController().signal });
     assert.equal(trainer.workerPid, pid);
+    const report = trainer.lastReport;
+    assert.ok(report && report.cpuSeconds > 0 && report.cpuSeconds < report.seconds * 4, `CPU ${report?.cpuSeconds} s, wall ${report?.seconds} s`);
+    assert.ok(measured.contention >= 1);
   } finally {
     await trainer.close();
   }

@@ -3,7 +3,8 @@ import { OPTIMIZERS } from '../settings.ts';
 
 /**
  * What the tfjs trainer measures when a search starts (probe-costs.ts) and its cost model predicts epochs
- * from (epoch-cost-model.ts). Plain numbers, so the worker process can send it over IPC.
+ * from (epoch-cost-model.ts). Plain numbers, so the worker process can send it over IPC. Times are CPU
+ * seconds of the worker process (its wasm backend computes on one thread), except checkpoint I/O.
  */
 
 /** Timings of one model with a given share of its layers frozen (one point of the probe grid). */
@@ -61,6 +62,12 @@ export const CostProfileSchema = z.object({
   /** Checkpoint throughput: bytes per second written (with fsync) and read back. */
   writeBytesPerSecond: z.number().positive(),
   readBytesPerSecond: z.number().positive(),
+  /**
+   * Wall seconds per CPU second of the probes: 1 on an idle machine, more while other processes compete for
+   * the CPU. Every cost above is in CPU seconds (immune to a load spike during the probe); predictions are
+   * them times this.
+   */
+  contention: z.number().positive(),
   /** Seconds the probes took. */
   seconds: z.number().nonnegative(),
 });

@@ -63,6 +63,8 @@ function microBatches(images: number, batch: number, micro: number): number {
  * - epoch 1 also computes the frozen prefix's features of every image (NOTE: as if no earlier pipeline of the
  *   same model and frozen depth had cached them: a pure function cannot know, and the first one does pay);
  * - every step builds the model and writes its checkpoint; later epochs also read the previous one.
+ * The measured costs are CPU seconds: the sum is scaled by the contention measured while probing (checkpoint
+ * writes, timed on the wall clock, are not).
  */
 export function stepSeconds(profile: CostProfile, model: ModelCost, settings: TrainSettings, epoch: number, data: EpochCostData): number {
   const d = depthAt(model, settings.pctToFreeze);
@@ -94,7 +96,7 @@ export function stepSeconds(profile: CostProfile, model: ModelCost, settings: Tr
   const checkpointBytes = d.trainableParams * 4 * (1 + slots);
   const save = checkpointBytes / profile.writeBytesPerSecond;
   const resume = epoch > 1 ? checkpointBytes / profile.readBytesPerSecond + d.buildSeconds : 0;
-  return train + validation + firstEpoch + d.buildSeconds + save + resume;
+  return (train + validation + firstEpoch + d.buildSeconds + resume) * profile.contention + save;
 }
 
 /** The tfjs trainer's {@link EpochCostModel} over a measured profile: undefined for an unknown model or a config the trainer would reject. */

@@ -43,13 +43,30 @@ function seconds(since: number): number {
   return (performance.now() - since) / 1000;
 }
 
-/** Seconds of the fastest of `reps` runs of `task` (the others absorb first-use costs and interruptions). */
+/** CPU seconds (user + system) this process has used. */
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/**
+ * The probes' clock: CPU seconds of this process, which other processes' load does not inflate (the wasm
+ * backend computes on one thread), plus the wall and CPU seconds of everything timed, whose ratio is the
+ * machine's contention while probing.
+ */
+const clock = { wall: 0, cpu: 0 };
+
+/** CPU seconds of the fastest of `reps` runs of `task` (the others absorb first-use costs). */
 function fastest(reps: number, task: () => void): number {
   let best = Number.POSITIVE_INFINITY;
   for (let i = 0; i < reps; i++) {
-    const started = performance.now();
+    const wall = performance.now();
+    const cpu = cpuSeconds();
     task();
-    best = Math.min(best, seconds(started));
+    const spent = cpuSeconds() - cpu;
+    clock.wall += seconds(wall);
+    clock.cpu += spent;
+    best = Math.min(best, spent);
   }
   return best;
 }
@@ -66,6 +83,8 @@ function fastest(reps: number, task: () => void): number {
  */
 export async function probeCosts(context: ProbeContext): Promise<CostProfile> {
   const started = performance.now();
+  clock.wall = 0;
+  clock.cpu = 0;
   const models: ModelCost[] = [];
   let relative: Readonly<Record<string, number>> | undefined;
   for await (const target of context.targets) {
@@ -85,6 +104,7 @@ export async function probeCosts(context: ProbeContext): Promise<CostProfile> {
     clipFactor: mean('clip', 0.5),
     spRegFactor: mean('sp', 1),
     ...io,
+    contention: clock.cpu > 0 ? Math.max(1, clock.wall / clock.cpu) : 1,
     seconds: seconds(started),
   };
 }
@@ -153,9 +173,9 @@ async function probePoint(
 ): Promise<{ model: PipelineModel; cost: DepthCost; layers: number }> {
   const { pretrained, inputSize: size, classes } = target;
   const settings = parseSettings({ model: pretrained.name, pct_to_freeze: pct, opt: 'adam', lr: 1e-3, batch_size: PROBE_IMAGES });
-  const since = performance.now();
+  const before = cpuSeconds();
   const model = new PipelineModel(tf, pretrained, settings, classes, width, 1);
-  const buildSeconds = seconds(since);
+  const buildSeconds = cpuSeconds() - before;
   const x = tf.tensor4d(input, [PROBE_IMAGES, size, size, 3]);
   let frontier: Tensor[] = [];
   try {
@@ -182,7 +202,7 @@ async function probePoint(
       tf.dispose([...result.values()]);
       return spent;
     };
-    const before = tf.memory().numBytes;
+    const bytesBefore = tf.memory().numBytes;
     let one = 0;
     const profile = await tf.profile(() => {
       one = step(1);
@@ -218,7 +238,7 @@ async function probePoint(
       evalPerCall: Math.max(0, firstForward - evalPerImage),
       evalPerImage,
       optimizerPerBatch,
-      peakBytesPerImage: Math.max(1, profile.peakBytes - before),
+      peakBytesPerImage: Math.max(1, profile.peakBytes - bytesBefore),
       frontierFloats: frontier.reduce((n, t) => n + t.size, 0) / PROBE_IMAGES,
       buildSeconds,
     };
