@@ -15,9 +15,9 @@ function profile(): CostProfile {
     const trained = 1 - pct;
     return {
       pct, frozenLayers: Math.round(pct * 100), trainableParams: Math.round(2e6 * trained) + 6000,
-      prefixPerImage: 0.01 * pct, stepPerCall: 0.02 * trained + 0.001, stepPerImage: 0.1 * trained ** 2 + 1e-5,
+      prefixPerCall: 0.002 * pct, prefixPerImage: 0.01 * pct, stepPerCall: 0.02 * trained + 0.001, stepPerImage: 0.1 * trained ** 2 + 1e-5,
       evalPerCall: 0.005, evalPerImage: 0.02 * trained + 1e-6, optimizerPerBatch: 0.03 * trained + 1e-4,
-      peakBytesPerImage: 5e7 * trained + 1e5, frontierFloats: pct === 1 ? 1280 : 20000, buildSeconds: 0.01,
+      peakBytesPerImage: 5e7 * trained + 1e5, frontierFloats: pct === 1 ? 1280 : 20000, buildSeconds: 0.01, warmupSeconds: 0.05,
     };
   });
   return {

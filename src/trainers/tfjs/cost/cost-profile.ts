@@ -14,7 +14,8 @@ export const DepthCostSchema = z.object({
   frozenLayers: z.number().int().nonnegative(),
   /** Weights the optimizer updates (backbone and head). */
   trainableParams: z.number().int().nonnegative(),
-  /** Seconds per image of the frozen prefix's forward pass (what the feature cache saves). */
+  /** Seconds of the frozen prefix's forward pass (what the feature cache saves): per call, and per image. */
+  prefixPerCall: z.number().nonnegative(),
   prefixPerImage: z.number().nonnegative(),
   /** Seconds of one training micro-batch (forward + backward) that do not grow with its images. */
   stepPerCall: z.number().nonnegative(),
@@ -31,6 +32,8 @@ export const DepthCostSchema = z.object({
   frontierFloats: z.number().nonnegative(),
   /** Seconds to build the pipeline's model (trainable copies of the weights, optimizer slots). */
   buildSeconds: z.number().nonnegative(),
+  /** Seconds the first training step and update of a fresh model take beyond later ones (once per step). */
+  warmupSeconds: z.number().nonnegative(),
 });
 export type DepthCost = z.infer<typeof DepthCostSchema>;
 

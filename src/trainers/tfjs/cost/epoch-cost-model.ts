@@ -17,6 +17,8 @@ export interface EpochCostData {
 /** Images per validation batch: 256 from cached features, 64 from pixels (as the engine). */
 const VAL_BATCH_CACHED = 256;
 const VAL_BATCH_PIXELS = 64;
+/** Images per batch when the engine fills the feature cache. */
+const FEATURE_BATCH = 32;
 
 /** The profile at `pct`: linear between the two probe points around it. */
 export function depthAt(model: ModelCost, pct: number): DepthCost {
@@ -33,6 +35,7 @@ export function depthAt(model: ModelCost, pct: number): DepthCost {
       pct,
       frozenLayers: Math.round(pct * model.layers),
       trainableParams: Math.round(mix(lo.trainableParams, hi.trainableParams)),
+      prefixPerCall: mix(lo.prefixPerCall, hi.prefixPerCall),
       prefixPerImage: mix(lo.prefixPerImage, hi.prefixPerImage),
       stepPerCall: mix(lo.stepPerCall, hi.stepPerCall),
       stepPerImage: mix(lo.stepPerImage, hi.stepPerImage),
@@ -42,6 +45,7 @@ export function depthAt(model: ModelCost, pct: number): DepthCost {
       peakBytesPerImage: mix(lo.peakBytesPerImage, hi.peakBytesPerImage),
       frontierFloats: mix(lo.frontierFloats, hi.frontierFloats),
       buildSeconds: mix(lo.buildSeconds, hi.buildSeconds),
+      warmupSeconds: mix(lo.warmupSeconds, hi.warmupSeconds),
     };
   }
   return points[points.length - 1] as DepthCost;
@@ -62,7 +66,8 @@ function microBatches(images: number, batch: number, micro: number): number {
  * - validation: the trainable part's forward pass per image (plus the prefix when its features do not fit);
  * - epoch 1 also computes the frozen prefix's features of every image (NOTE: as if no earlier pipeline of the
  *   same model and frozen depth had cached them: a pure function cannot know, and the first one does pay);
- * - every step builds the model and writes its checkpoint; later epochs also read the previous one.
+ * - every step builds the model (and warms its kernels up) and writes its checkpoint; later epochs also read
+ *   the previous one.
  * The measured costs are CPU seconds: the sum is scaled by the contention measured while probing (checkpoint
  * writes, timed on the wall clock, are not).
  */
@@ -83,20 +88,22 @@ export function stepSeconds(profile: CostProfile, model: ModelCost, settings: Tr
   const calls = microBatches(n, settings.batchSize, micro);
   const update = d.optimizerPerBatch * (profile.optimizerFactor[settings.opt] ?? 1);
   const extras = d.optimizerPerBatch * ((settings.clipGrad !== null ? profile.clipFactor : 0) + (settings.spReg > 0 ? profile.spRegFactor : 0));
-  const input = trainCached ? 0 : n * (d.prefixPerImage + pixels + augment + (mixing ? model.mixPerImage : 0));
+  const input = trainCached ? 0 : calls * d.prefixPerCall + n * (d.prefixPerImage + pixels + augment + (mixing ? model.mixPerImage : 0));
   const train = calls * d.stepPerCall + n * d.stepPerImage + batches * (update + extras) + input;
 
   const valBatch = valCached ? VAL_BATCH_CACHED : VAL_BATCH_PIXELS;
-  const validation = Math.ceil(v / valBatch) * d.evalPerCall + v * d.evalPerImage + (valCached ? 0 : v * (d.prefixPerImage + pixels));
+  const valCalls = Math.ceil(v / valBatch);
+  const validation = valCalls * d.evalPerCall + v * d.evalPerImage + (valCached ? 0 : valCalls * d.prefixPerCall + v * (d.prefixPerImage + pixels));
 
-  const features = (trainCached ? n : 0) + (valCached ? v : 0);
-  const firstEpoch = epoch === 1 ? features * (d.prefixPerImage + pixels) + d.stepPerCall + 2 * d.stepPerImage : 0;
+  // The engine computes features 32 images at a time.
+  const cache = (images: number): number => Math.ceil(images / FEATURE_BATCH) * d.prefixPerCall + images * (d.prefixPerImage + pixels);
+  const firstEpoch = epoch === 1 ? (trainCached ? cache(n) : 0) + (valCached ? cache(v) : 0) + d.stepPerCall + 2 * d.stepPerImage : 0;
 
   const slots = settings.opt === 'sgd' || settings.opt === 'momentum' ? 1 : 2;
   const checkpointBytes = d.trainableParams * 4 * (1 + slots);
   const save = checkpointBytes / profile.writeBytesPerSecond;
   const resume = epoch > 1 ? checkpointBytes / profile.readBytesPerSecond + d.buildSeconds : 0;
-  return (train + validation + firstEpoch + d.buildSeconds + resume) * profile.contention + save;
+  return (train + validation + firstEpoch + d.buildSeconds + d.warmupSeconds + resume) * profile.contention + save;
 }
 
 /** The tfjs trainer's {@link EpochCostModel} over a measured profile: undefined for an unknown model or a config the trainer would reject. */

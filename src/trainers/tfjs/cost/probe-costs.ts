@@ -131,6 +131,7 @@ async function probeModel(tf: Tf, target: ProbeTarget, signal: AbortSignal, meas
   const mixPerImage = perImage(3, () => mixBatch(input.slice(), PROBE_IMAGES, size, { mixup: 1, cutmix: 1, prob: 1, smoothing: 0 }, random));
 
   const width = featureWidth(tf, pretrained, size);
+  warmUp(tf, target, input, width);
   const depths: DepthCost[] = [];
   const relative: Record<string, number> = {};
   let layers = 1;
@@ -179,44 +180,52 @@ async function probePoint(
   const x = tf.tensor4d(input, [PROBE_IMAGES, size, size, 3]);
   let frontier: Tensor[] = [];
   try {
-    // NOTE: the first pass packs the folded weights (once per model in a real epoch): the second one is timed.
-    const prefixSeconds = fastest(2, () => {
+    // NOTE: the first pass packs the folded weights (once per model in a real epoch): the later ones are timed,
+    // with 4 images and with 1, to split a call's fixed cost from its cost per image (epochs run 32 at once).
+    const prefixFour = fastest(2, () => {
       tf.dispose(frontier.filter((t) => t !== x));
       frontier = tf.tidy(() => model.network.runPrefix(x));
     });
+    const one = tf.slice(x, 0, 1);
+    const prefixOne = fastest(1, () => tf.dispose(tf.tidy(() => model.network.runPrefix(one)).filter((t) => t !== one)));
+    one.dispose();
     const frozen = model.network.plan.frozenLayers > 0;
+    const prefixPerImage = frozen ? Math.max(0, (prefixFour - prefixOne) / (PROBE_IMAGES - 1)) : 0;
+    const prefixPerCall = frozen ? Math.max(0, prefixOne - prefixPerImage) : 0;
     const trainableParams = trainable(model);
     const source = (n: number): BatchSource => ({ n, frontier: (start, end) => frontier.map((t) => tf.slice(t, start, end - start)) });
     const targets = new Float32Array(PROBE_IMAGES * classes);
     for (let i = 0; i < PROBE_IMAGES; i++) targets[i * classes + (i % classes)] = 1;
     const grads = (n: number): Map<string, Tensor> => microBatchGrads(tf, model, settings, source(n), targets, classes, 0, n, 1).grads;
     // NOTE: a real batch starts with weights the last update changed, which the convolutions pack again: every
-    // timed step follows an update, as in training (the first follows the weights' creation).
-    let optimizerPerBatch = Number.POSITIVE_INFINITY;
-    const step = (n: number): number => {
+    // timed step follows an update, as in training. The first step and update of a fresh model also create
+    // kernels and scratch memory: once per training step (each builds its model), timed apart as warm-up.
+    const step = (n: number): { step: number; update: number } => {
       let result = new Map<string, Tensor>();
       const spent = fastest(1, () => {
         result = grads(n);
       });
-      optimizerPerBatch = Math.min(optimizerPerBatch, fastest(1, () => model.optimizer.apply(result, 1e-3)));
+      const update = fastest(1, () => model.optimizer.apply(result, 1e-3));
       tf.dispose([...result.values()]);
-      return spent;
+      return { step: spent, update };
     };
     const bytesBefore = tf.memory().numBytes;
-    let one = 0;
+    let cold = { step: 0, update: 0 };
     const profile = await tf.profile(() => {
-      one = step(1);
+      cold = step(1);
     });
+    const warm = step(1);
+    const single = warm.step;
+    const optimizerPerBatch = warm.update;
     let stepPerCall: number;
     let stepPerImage: number;
     if (split) {
-      const four = step(PROBE_IMAGES);
-      one = Math.min(one, step(1));
-      stepPerImage = Math.max(0, (four - one) / (PROBE_IMAGES - 1));
-      stepPerCall = Math.max(0, one - stepPerImage);
+      const four = step(PROBE_IMAGES).step;
+      stepPerImage = Math.max(0, (four - single) / (PROBE_IMAGES - 1));
+      stepPerCall = Math.max(0, single - stepPerImage);
     } else {
-      stepPerCall = Math.min(one, perParamCall * trainableParams);
-      stepPerImage = one - stepPerCall;
+      stepPerCall = Math.min(single, perParamCall * trainableParams);
+      stepPerImage = single - stepPerCall;
     }
     const forward = (n: number): number =>
       fastest(1, () => {
@@ -228,11 +237,13 @@ async function probePoint(
     const firstForward = forward(1);
     const forwardOne = forward(1);
     const evalPerImage = Math.max(0, (forward(PROBE_IMAGES) - forwardOne) / (PROBE_IMAGES - 1));
+    const warmupSeconds = Math.max(0, cold.step - warm.step) + Math.max(0, cold.update - warm.update);
     const cost: DepthCost = {
       pct,
       frozenLayers: model.network.plan.frozenLayers,
       trainableParams,
-      prefixPerImage: frozen ? prefixSeconds / PROBE_IMAGES : 0,
+      prefixPerCall,
+      prefixPerImage,
       stepPerCall,
       stepPerImage,
       evalPerCall: Math.max(0, firstForward - evalPerImage),
@@ -241,6 +252,7 @@ async function probePoint(
       peakBytesPerImage: Math.max(1, profile.peakBytes - bytesBefore),
       frontierFloats: frontier.reduce((n, t) => n + t.size, 0) / PROBE_IMAGES,
       buildSeconds,
+      warmupSeconds,
     };
     return { model, cost, layers: Math.max(1, model.network.plan.layers.length) };
   } catch (error) {
@@ -248,6 +260,28 @@ async function probePoint(
     throw error;
   } finally {
     tf.dispose([...new Set([x, ...frontier])]);
+  }
+}
+
+/**
+ * Builds the model once, untimed, and runs a training step of one image through it: the first of everything in
+ * a process (kernels, memory, folded weights) would otherwise be charged to the first probe point.
+ */
+function warmUp(tf: Tf, target: ProbeTarget, input: Float32Array, width: number): void {
+  const { pretrained, inputSize: size, classes } = target;
+  const settings = parseSettings({ model: pretrained.name, pct_to_freeze: SPLIT_POINT, opt: 'adam', lr: 1e-3, batch_size: 1 });
+  const model = new PipelineModel(tf, pretrained, settings, classes, width, 1);
+  try {
+    const x = tf.tensor4d(input.subarray(0, size * size * 3), [1, size, size, 3]);
+    const frontier = tf.tidy(() => model.network.runPrefix(x));
+    const source: BatchSource = { n: 1, frontier: () => frontier.map((t) => tf.clone(t)) };
+    const targets = new Float32Array(classes);
+    targets[0] = 1;
+    const { grads } = microBatchGrads(tf, model, settings, source, targets, classes, 0, 1, 1);
+    model.optimizer.apply(grads, 1e-3);
+    tf.dispose([...grads.values(), ...new Set([x, ...frontier])]);
+  } finally {
+    model.dispose();
   }
 }
 
@@ -264,18 +298,19 @@ function relativeCosts(tf: Tf, model: PipelineModel, adamSeconds: number): Recor
   for (const name of OPTIMIZERS) {
     const optimizer = new FinetuneOptimizer(tf, model.params, { name, momentum: 0.9, betas: [0.9, 0.999], weightDecay: 1e-4 });
     try {
-      out[name] = fastest(1, () => optimizer.apply(grads, 1e-3)) / unit;
+      // NOTE: a fresh optimizer's first update is slow (first kernels); the second is what a batch costs.
+      out[name] = fastest(2, () => optimizer.apply(grads, 1e-3)) / unit;
     } finally {
       optimizer.dispose();
     }
   }
-  out.clip = fastest(1, () => {
+  out.clip = fastest(2, () => {
     const copy = new Map([...grads].map(([k, g]) => [k, tf.clone(g)]));
     clipGradients(tf, copy, 1e-3);
     tf.dispose([...copy.values()]);
   }) / unit;
   const backbone = model.network.params.map((p) => p.variable);
-  out.sp = backbone.length === 0 ? 0 : fastest(1, () => {
+  out.sp = backbone.length === 0 ? 0 : fastest(2, () => {
     const { value, grads: g } = tf.variableGrads(() => model.spPenalty(0.01) as ReturnType<Tf['scalar']>, backbone);
     tf.dispose([value, ...Object.values(g)]);
   }) / unit;
