@@ -14,7 +14,7 @@ export interface EpochCostData {
   readonly activationBytes: number;
 }
 
-/** Images per validation batch: 256 from cached features, 64 from pixels (as the engine). */
+/** Images per validation batch: 256 when the training features are cached, 64 otherwise (as the engine). */
 const VAL_BATCH_CACHED = 256;
 const VAL_BATCH_PIXELS = 64;
 /** Images per batch when the engine fills the feature cache. */
@@ -91,7 +91,8 @@ export function stepSeconds(profile: CostProfile, model: ModelCost, settings: Tr
   const input = trainCached ? 0 : calls * d.prefixPerCall + n * (d.prefixPerImage + pixels + augment + (mixing ? model.mixPerImage : 0));
   const train = calls * d.stepPerCall + n * d.stepPerImage + batches * (update + extras) + input;
 
-  const valBatch = valCached ? VAL_BATCH_CACHED : VAL_BATCH_PIXELS;
+  // NOTE: as the engine: validation batches are large when the training features are cached.
+  const valBatch = trainCached ? VAL_BATCH_CACHED : VAL_BATCH_PIXELS;
   const valCalls = Math.ceil(v / valBatch);
   const validation = valCalls * d.evalPerCall + v * d.evalPerImage + (valCached ? 0 : valCalls * d.prefixPerCall + v * (d.prefixPerImage + pixels));
 
