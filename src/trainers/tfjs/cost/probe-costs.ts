@@ -142,6 +142,7 @@ async function probeModel(tf: Tf, target: ProbeTarget, signal: AbortSignal, meas
     await yieldToEventLoop();
     signal.throwIfAborted();
     const started = performance.now();
+    const startedCpu = cpuSeconds();
     const point = await probePoint(tf, target, pct, input, width, pct === SPLIT_POINT || pct === 1, perParamCall);
     try {
       if (pct === SPLIT_POINT) perParamCall = point.cost.stepPerCall / Math.max(1, point.cost.trainableParams);
@@ -151,7 +152,7 @@ async function probeModel(tf: Tf, target: ProbeTarget, signal: AbortSignal, meas
     }
     layers = point.layers;
     depths.push(point.cost);
-    getLogger('tfjs-trainer').debug({ model: pretrained.name, pct, ms: Math.round(performance.now() - started) }, 'cost probe point');
+    getLogger('tfjs-trainer').debug({ model: pretrained.name, pct, ms: Math.round(performance.now() - started), cpuMs: Math.round((cpuSeconds() - startedCpu) * 1000) }, 'cost probe point');
   }
   depths.sort((a, b) => a.pct - b.pct);
   return {
