@@ -135,7 +135,7 @@ async function probeModel(tf: Tf, target: ProbeTarget, signal: AbortSignal, meas
   const depths: DepthCost[] = [];
   const relative: Record<string, number> = {};
   let layers = 1;
-  let perParamCall = 0;
+  const perParam: PerParamCosts = { call: 0, warmup: 0 };
   // NOTE: cheap points first (most layers frozen): the first kernels of a process pay for growing the wasm heap,
   // and the 0.8 point must come before the expensive ones, which borrow its per-weight call cost.
   for (const pct of [...PROBE_GRID].sort((a, b) => b - a)) {
@@ -143,9 +143,12 @@ async function probeModel(tf: Tf, target: ProbeTarget, signal: AbortSignal, meas
     signal.throwIfAborted();
     const started = performance.now();
     const startedCpu = cpuSeconds();
-    const point = await probePoint(tf, target, pct, input, width, pct === SPLIT_POINT || pct === 1, perParamCall);
+    const point = await probePoint(tf, target, pct, input, width, pct === SPLIT_POINT || pct === 1, perParam);
     try {
-      if (pct === SPLIT_POINT) perParamCall = point.cost.stepPerCall / Math.max(1, point.cost.trainableParams);
+      if (pct === SPLIT_POINT) {
+        perParam.call = point.cost.stepPerCall / Math.max(1, point.cost.trainableParams);
+        perParam.warmup = point.cost.warmupSeconds / Math.max(1, point.cost.trainableParams);
+      }
       if (pct === SPLIT_POINT && measureRelative) Object.assign(relative, relativeCosts(tf, point.model, point.cost.optimizerPerBatch));
     } finally {
       point.model.dispose();
@@ -161,17 +164,25 @@ async function probeModel(tf: Tf, target: ProbeTarget, signal: AbortSignal, meas
   };
 }
 
+/** Costs per trainable weight at the split point, which the expensive points borrow. */
+interface PerParamCosts {
+  /** Per-call part of a training micro-batch. */
+  call: number;
+  /** Warm-up of a fresh model's first step and update. */
+  warmup: number;
+}
+
 /**
- * The point whose training step is timed with 1 and with 4 images, which separates the per-call part
- * (weight-bound work: packing the weights, their gradients) from the per-image part. The points with more
- * layers trained are timed with 1 image only (they are the expensive ones) and take their per-call part from
- * this point's cost per trainable weight.
+ * The point whose training step is timed fresh, then with 1 and with 4 images, which separates the warm-up
+ * and the per-call part (weight-bound work: packing the weights, their gradients) from the per-image part. The
+ * points with more layers trained get one step of 4 images (they are the expensive ones) and take their warm-up
+ * and per-call parts from this point's costs per trainable weight.
  */
 const SPLIT_POINT = 0.8;
 
 /** One probe point: the model at `pct` (left for the caller to dispose) and its timings. */
 async function probePoint(
-  tf: Tf, target: ProbeTarget, pct: number, input: Float32Array, width: number, split: boolean, perParamCall: number,
+  tf: Tf, target: ProbeTarget, pct: number, input: Float32Array, width: number, split: boolean, perParam: PerParamCosts,
 ): Promise<{ model: PipelineModel; cost: DepthCost; layers: number }> {
   const { pretrained, inputSize: size, classes } = target;
   const settings = parseSettings({ model: pretrained.name, pct_to_freeze: pct, opt: 'adam', lr: 1e-3, batch_size: PROBE_IMAGES });
@@ -200,7 +211,7 @@ async function probePoint(
     const grads = (n: number): Map<string, Tensor> => microBatchGrads(tf, model, settings, source(n), targets, classes, 0, n, 1).grads;
     // NOTE: a real batch starts with weights the last update changed, which the convolutions pack again: every
     // timed step follows an update, as in training. The first step and update of a fresh model also create
-    // kernels and scratch memory: once per training step (each builds its model), timed apart as warm-up.
+    // kernels and scratch memory: once per training step (each builds its model), the warm-up.
     const step = (n: number): { step: number; update: number } => {
       let result = new Map<string, Tensor>();
       const spent = fastest(1, () => {
@@ -211,22 +222,37 @@ async function probePoint(
       return { step: spent, update };
     };
     const bytesBefore = tf.memory().numBytes;
-    let cold = { step: 0, update: 0 };
-    const profile = await tf.profile(() => {
-      cold = step(1);
-    });
-    const warm = step(1);
-    const single = warm.step;
-    const optimizerPerBatch = warm.update;
     let stepPerCall: number;
     let stepPerImage: number;
+    let optimizerPerBatch: number;
+    let warmupSeconds: number;
+    let peakBytesPerImage: number;
     if (split) {
-      const four = step(PROBE_IMAGES).step;
-      stepPerImage = Math.max(0, (four - single) / (PROBE_IMAGES - 1));
-      stepPerCall = Math.max(0, single - stepPerImage);
+      let cold = { step: 0, update: 0 };
+      const profile = await tf.profile(() => {
+        cold = step(1);
+      });
+      peakBytesPerImage = Math.max(1, profile.peakBytes - bytesBefore);
+      const one = step(1);
+      const four = step(PROBE_IMAGES);
+      stepPerImage = Math.max(0, (four.step - one.step) / (PROBE_IMAGES - 1));
+      stepPerCall = Math.max(0, one.step - stepPerImage);
+      optimizerPerBatch = Math.min(one.update, four.update);
+      warmupSeconds = Math.max(0, cold.step - one.step) + Math.max(0, cold.update - optimizerPerBatch);
     } else {
-      stepPerCall = Math.min(single, perParamCall * trainableParams);
-      stepPerImage = single - stepPerCall;
+      // NOTE: the expensive points (most layers trained) get one step of 4 images, as close to an epoch's
+      // batches as a probe affords (per-image costs fall with the batch: larger matrix products), and take the
+      // per-call and warm-up parts from the split point's costs per trainable weight.
+      let cold = { step: 0, update: 0 };
+      const profile = await tf.profile(() => {
+        cold = step(PROBE_IMAGES);
+      });
+      peakBytesPerImage = Math.max(1, (profile.peakBytes - bytesBefore) / PROBE_IMAGES);
+      warmupSeconds = Math.min(0.5 * cold.step, perParam.warmup * trainableParams);
+      const steady = cold.step - warmupSeconds;
+      stepPerCall = Math.min(0.5 * steady, perParam.call * trainableParams);
+      stepPerImage = (steady - stepPerCall) / PROBE_IMAGES;
+      optimizerPerBatch = cold.update;
     }
     const forward = (n: number): number =>
       fastest(1, () => {
@@ -238,7 +264,6 @@ async function probePoint(
     const firstForward = forward(1);
     const forwardOne = forward(1);
     const evalPerImage = Math.max(0, (forward(PROBE_IMAGES) - forwardOne) / (PROBE_IMAGES - 1));
-    const warmupSeconds = Math.max(0, cold.step - warm.step) + Math.max(0, cold.update - warm.update);
     const cost: DepthCost = {
       pct,
       frozenLayers: model.network.plan.frozenLayers,
@@ -250,7 +275,7 @@ async function probePoint(
       evalPerCall: Math.max(0, firstForward - evalPerImage),
       evalPerImage,
       optimizerPerBatch,
-      peakBytesPerImage: Math.max(1, profile.peakBytes - bytesBefore),
+      peakBytesPerImage,
       frontierFloats: frontier.reduce((n, t) => n + t.size, 0) / PROBE_IMAGES,
       buildSeconds,
       warmupSeconds,
