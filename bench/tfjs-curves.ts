@@ -2,10 +2,11 @@
  * Records learning curves of the tfjs trainer on real image folders, for measuring the shipped predictor on
  * this trainer's curves (bench/predictor-tfjs-quality.ts). Tasks: ../shared/images/stamps, three subsets of
  * its classes (each a task of its own) and examples/shapes. Pipelines come from the tfjs space's pool (seeded),
- * skipping those the trainer's cost model predicts slower than --max-epoch-seconds of CPU (so the bench finishes on a
- * CPU: this biases the curves toward frozen backbones, as a short search on a CPU is biased). Writes JSON.
+ * keeping only those whose epochs are cheap on a CPU: at least 60% of the backbone frozen (80% for
+ * InceptionV3), no augmentation, batches of 8 or more. This biases the curves toward frozen backbones, as a
+ * short search on a CPU is biased. Writes JSON.
  *
- * node dist/bench/tfjs-curves.js --out curves.json [--curves N] [--epochs N] [--max-epoch-seconds S] [--seed S]
+ * node dist/bench/tfjs-curves.js --out curves.json [--curves N] [--epochs N] [--seed S] [--tasks a,b]
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
@@ -22,7 +23,6 @@ const { values } = parseArgs({
     out: { type: 'string' },
     curves: { type: 'string', default: '8' },
     epochs: { type: 'string', default: '8' },
-    'max-epoch-seconds': { type: 'string', default: '8' },
     seed: { type: 'string', default: '0' },
     tasks: { type: 'string' },
   },
@@ -40,13 +40,19 @@ export interface RecordedCurve {
   readonly config: Record<string, string | number | boolean | null>;
   readonly scores: number[];
   readonly seconds: number[];
-  readonly predicted_seconds: number[];
 }
 
 export interface RecordedTask {
   readonly name: string;
   readonly meta_features: Readonly<Record<string, number>>;
   readonly curves: RecordedCurve[];
+}
+
+/** Whether a pipeline's epochs are cheap on a CPU (most of the backbone frozen, features cached). */
+function cheap(config: Readonly<Record<string, unknown>>): boolean {
+  const frozen = Number(config.pct_to_freeze);
+  const least = config.model === 'inception_v3_nsfwjs' ? 0.8 : 0.6;
+  return frozen >= least && String(config.data_augmentation) === 'None' && Number(config.batch_size) >= 8 && Number(config.mixup) === 0 && Number(config.cutmix) === 0;
 }
 
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -88,18 +94,11 @@ async function main(): Promise<void> {
       const runDir = join(scratch, `run-${spec.name}`);
       const trainer = await createTfjsTrainer({ dataset, runDir, seed: Number(values.seed) });
       try {
-        const predict = await trainer.costModel();
         const curves: RecordedCurve[] = [];
-        for (const pipeline of pool) {
+        for (const pipeline of pool.filter((p) => cheap(p.config))) {
           if (curves.length >= Number(values.curves)) break;
-          // NOTE: the budget is in CPU seconds (the prediction without the machine's current contention), so a
-          // busy machine records the same curves, only slower.
-          const later = predict(pipeline.config, 2);
-          const contention = trainer.lastCostProfile?.contention ?? 1;
-          if (later === undefined || later / contention > Number(values['max-epoch-seconds'])) continue;
-          const curve: RecordedCurve = { config_id: pipeline.id, config: { ...pipeline.config }, scores: [], seconds: [], predicted_seconds: [] };
+          const curve: RecordedCurve = { config_id: pipeline.id, config: { ...pipeline.config }, scores: [], seconds: [] };
           for (let epoch = 1; epoch <= Number(values.epochs); epoch++) {
-            curve.predicted_seconds.push(predict(pipeline.config, epoch) ?? Number.NaN);
             const outcome = await trainer.train({
               configId: pipeline.id, config: pipeline.config, epoch, maxEpochs: 50, checkpointDir: join(runDir, 'checkpoints', pipeline.id), signal: new AbortController().signal,
             });
