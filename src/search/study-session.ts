@@ -101,8 +101,10 @@ export async function runStudySession(parts: StudySessionParts): Promise<StudySe
   const first = parts.trainers[0];
   if (!first) throw new InternalError('no trainer');
   const metaFeatures = await target.metaFeatures(first);
-  const epochCost = method.needsPredictor ? await first.costModel?.() : undefined;
   const pool = study.snapshot().pool;
+  // NOTE: the cost model may time probes per model (seconds each): only the pool's models are worth measuring.
+  const models = [...new Set(pool.map((p) => String(p.config.model)))];
+  const epochCost = method.needsPredictor ? await first.costModel?.({ models }) : undefined;
   // NOTE: a worker's target builds its own pool; its default pipeline counts only where the study's pool has it.
   const defaultPipeline = target.defaultPipeline !== undefined && pool.some((p) => p.id === target.defaultPipeline) ? target.defaultPipeline : undefined;
   const optimizer = method.create({
