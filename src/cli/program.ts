@@ -127,6 +127,19 @@ export function buildProgram(version: string, dispatch: Dispatch): Command {
     );
 
   program
+    .command('dashboard')
+    .description('serve a live page of a search (running or finished) on a local web server')
+    .argument('[run-dir]', 'the run directory (or --storage URL --study NAME)')
+    .option('--storage <url>', 'the study storage: a journal file path or URL, or postgres://USER@HOST/DB')
+    .option('--study <name>', 'the study in shared storage (with --storage postgres://...)')
+    .option('--artifacts <dir>', 'where the checkpoints are (default: the run directory, or the journal file\'s folder)')
+    .option('--host <address>', 'the address to listen on', '127.0.0.1')
+    .option('--port <n>', 'the port to listen on (default: a free port)')
+    .action((runDir: string | undefined, opts: CommandOptions) =>
+      dispatch(() => import('./commands/dashboard.ts'), withArgs(opts, { runDir })),
+    );
+
+  program
     .command('worker')
     .description('join a study in shared storage: claim steps under a lease, run them, record them, until the study is over')
     .requiredOption('--storage <url>', 'the study storage, shared by every worker (postgres://USER@HOST/DB)')
