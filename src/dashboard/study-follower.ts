@@ -29,9 +29,13 @@ export interface FollowOptions {
 }
 
 const DEFAULT_POLL_MS = 500;
-/** NOTE: a read that takes long (a huge study, a slow server) stretches the pause, so polling stays under ~20% of a core. */
+/**
+ * NOTE: a read that costs much CPU (a huge study) stretches the pause so that polling stays near a fifth of a
+ * core, up to a limit that keeps pages within about two seconds of a new step. CPU time, not wall time, is
+ * measured: on a machine busy with other work, a slow read is no reason to look less often.
+ */
 const POLL_COST_FACTOR = 4;
-const MAX_POLL_MS = 5000;
+const MAX_POLL_MS = 1500;
 const NO_WORKERS: ReadonlyMap<string, string> = new Map();
 
 /**
@@ -108,6 +112,7 @@ export class StudyFollower {
         const entries = await this.backend.read(cursor);
         this.replica.apply(entries);
         this.signature = signature;
+        if (entries.length > 0) this.log.debug({ entries: entries.length, cursor: this.replica.cursor }, 'read new study entries');
       }
       if (this.backend.lastSeen) {
         const seen = await this.backend.lastSeen();
@@ -132,10 +137,11 @@ export class StudyFollower {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      const started = performance.now();
+      const started = process.cpuUsage();
       void this.poll().finally(() => {
-        const cost = performance.now() - started;
-        this.schedule(Math.min(MAX_POLL_MS, Math.max(this.pollMs, cost * POLL_COST_FACTOR)));
+        const used = process.cpuUsage(started);
+        const costMs = (used.user + used.system) / 1000;
+        this.schedule(Math.min(MAX_POLL_MS, Math.max(this.pollMs, costMs * POLL_COST_FACTOR)));
       });
     }, delayMs);
     this.timer.unref();

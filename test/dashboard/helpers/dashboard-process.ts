@@ -6,13 +6,15 @@ import { projectRoot } from '../../helpers/paths.ts';
 export interface DashboardProcess {
   readonly url: string;
   readonly child: ChildProcessWithoutNullStreams;
+  /** What it printed on stderr so far. */
+  stderr(): string;
   /** Sends `signal` and resolves with the exit code and everything it printed. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
 /** Starts `quicktune dashboard ...args` and waits (at most `timeoutMs`) for the address on its first line. */
-export function startDashboardProcess(args: readonly string[], timeoutMs = 20_000): Promise<DashboardProcess> {
-  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'quicktune.js'), 'dashboard', ...args, '--log-level', 'warn'], {
+export function startDashboardProcess(args: readonly string[], timeoutMs = 20_000, logLevel = 'warn'): Promise<DashboardProcess> {
+  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'quicktune.js'), 'dashboard', ...args, '--log-level', logLevel], {
     cwd: projectRoot(),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -38,7 +40,7 @@ export function startDashboardProcess(args: readonly string[], timeoutMs = 20_00
       if (newline < 0) return;
       clearTimeout(timer);
       child.stdout.off('data', onData);
-      resolvePromise({ url: stdout.slice(0, newline), child, stop });
+      resolvePromise({ url: stdout.slice(0, newline), child, stop, stderr: () => stderr });
     };
     child.stdout.on('data', onData);
     void exited.then((code) => {
