@@ -3,10 +3,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { InputError, UsageError } from '../errors.ts';
-import { FileBackend } from '../storage/backends/file.ts';
 import { JOURNAL_FILE, openStorage, redactUrl } from '../storage/registry.ts';
 import { StudyReplica } from '../storage/replica.ts';
-import type { StudyBackend, StudySnapshot } from '../storage/types.ts';
+import type { JournalEntry, StudyBackend, StudySnapshot } from '../storage/types.ts';
+import { JournalTail } from './journal-tail.ts';
 
 /** Which study the dashboard shows: a run directory, or a study in any storage. */
 export type DashboardTarget =
@@ -39,30 +39,34 @@ const MAX_POLL_MS = 1500;
 const NO_WORKERS: ReadonlyMap<string, string> = new Map();
 
 /**
- * Follows a study read-only: reads all its entries once, then polls its storage for the entries committed since
- * (`backend.read(replica.cursor)`, which every backend provides and which a journal file serves without its
- * lock), keeping a {@link StudyReplica} up to date and telling a listener after each change. For a journal
- * file it first compares the file's size and modification time, so an idle study costs one `stat` per poll.
+ * Follows a study read-only: reads all its entries once, then polls its storage for the entries committed since,
+ * keeping a {@link StudyReplica} up to date and telling a listener after each change. Any backend is followed
+ * through its contract (`backend.read(replica.cursor)`); a journal file is tailed instead ({@link JournalTail}:
+ * no lock, only the appended bytes, and one `stat` per poll while nothing changes).
  */
 export class StudyFollower {
   readonly location: string;
   /** The journal file, when the study is one (its folder is where checkpoints usually are). */
   readonly journalPath: string | undefined;
-  private readonly backend: StudyBackend;
+  /** Undefined for a run directory: its journal is only ever tailed. */
+  private readonly backend: StudyBackend | undefined;
+  private readonly tail: JournalTail | undefined;
   private readonly replica: StudyReplica;
   private readonly log: Logger;
   private readonly pollMs: number;
   private lastSeen: ReadonlyMap<string, string> = NO_WORKERS;
   private problem: string | undefined;
-  private signature = '';
+  /** Set when the study turned out corrupt: what was read before stays on show, nothing more is read. */
+  private broken: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private listener: ((study: FollowedStudy) => void) | undefined;
 
-  private constructor(backend: StudyBackend, journalPath: string | undefined, replica: StudyReplica, options: FollowOptions) {
-    this.backend = backend;
-    this.location = backend.location;
-    this.journalPath = journalPath;
+  private constructor(source: { backend: StudyBackend | undefined; location: string; journalPath: string | undefined }, replica: StudyReplica, options: FollowOptions) {
+    this.backend = source.backend;
+    this.location = source.location;
+    this.journalPath = source.journalPath;
+    this.tail = source.journalPath === undefined ? undefined : new JournalTail(source.journalPath);
     this.replica = replica;
     this.log = options.log;
     this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
@@ -73,19 +77,18 @@ export class StudyFollower {
    * is an InputError naming it (a storage URL is never printed with its password).
    */
   static async open(target: DashboardTarget, options: FollowOptions): Promise<StudyFollower> {
-    const { backend, journalPath } = target.kind === 'run' ? await openRunDir(target.dir) : await openStudy(target);
+    const source = target.kind === 'run' ? await openRunDir(target.dir) : await openStudy(target);
     try {
-      const replica = new StudyReplica(backend.location);
-      const signature = journalPath === undefined ? '' : await fileSignature(journalPath);
-      if (backend instanceof FileBackend) replica.noteWarnings(await backend.warnings());
-      replica.apply(await backend.read(0));
-      replica.snapshot(); // NOTE: throws InputError for a study without a header or pool, before anything is served.
-      const follower = new StudyFollower(backend, journalPath, replica, options);
-      follower.signature = signature;
-      follower.lastSeen = (await backend.lastSeen?.()) ?? NO_WORKERS;
+      const follower = new StudyFollower(source, new StudyReplica(source.location), options);
+      follower.replica.apply(await follower.newEntries());
+      if (follower.tail?.incompleteTail) {
+        follower.replica.noteWarnings([`${source.location}: ignored an incomplete last line (a write in progress, or one torn by a crash)`]);
+      }
+      follower.replica.snapshot(); // NOTE: throws InputError for a study without a header or pool, before anything is served.
+      follower.lastSeen = (await source.backend?.lastSeen?.()) ?? NO_WORKERS;
       return follower;
     } catch (error) {
-      await backend.close();
+      await source.backend?.close();
       throw error;
     }
   }
@@ -103,35 +106,47 @@ export class StudyFollower {
 
   /** Reads what was committed since the last read and tells the listener if anything changed. */
   async poll(): Promise<void> {
+    if (this.broken !== undefined) return;
     const cursor = this.replica.cursor;
     const problem = this.problem;
     let lastSeenChanged = false;
     try {
-      const signature = this.journalPath === undefined ? '' : await fileSignature(this.journalPath);
-      if (this.journalPath === undefined || signature !== this.signature) {
-        const entries = await this.backend.read(cursor);
+      const entries = await this.newEntries();
+      try {
         this.replica.apply(entries);
-        this.signature = signature;
-        if (entries.length > 0) this.log.debug({ entries: entries.length, cursor: this.replica.cursor }, 'read new study entries');
+      } catch (error) {
+        // NOTE: a corrupt entry will not heal; polling on would only repeat (or skip past) it.
+        this.broken = error instanceof Error ? error.message : String(error);
+        throw error;
       }
-      if (this.backend.lastSeen) {
+      if (entries.length > 0) this.log.debug({ entries: entries.length, cursor: this.replica.cursor }, 'read new study entries');
+      if (this.backend?.lastSeen) {
         const seen = await this.backend.lastSeen();
         lastSeenChanged = !sameMap(seen, this.lastSeen);
         this.lastSeen = seen;
       }
       this.problem = undefined;
     } catch (error) {
-      this.problem = `${this.location}: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)}`;
-      if (this.problem !== problem) this.log.warn(`${this.problem} (the dashboard keeps showing what it read before and tries again)`);
+      const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+      this.problem = message.startsWith(this.location) || message.startsWith(this.journalPath ?? '\0') ? message : `${this.location}: ${message}`;
+      if (this.problem !== problem) {
+        this.log.warn(`${this.problem} (${this.broken === undefined ? 'the dashboard keeps showing what it read before and tries again' : 'the dashboard shows the study up to there'})`);
+      }
     }
     // NOTE: entries applied before a bad one still count, so the listener hears of them even when reading failed.
     if (this.replica.cursor !== cursor || lastSeenChanged || this.problem !== problem) this.listener?.(this.current());
   }
 
+  private newEntries(): Promise<readonly JournalEntry[]> {
+    if (this.tail) return this.tail.read();
+    if (this.backend) return this.backend.read(this.replica.cursor);
+    return Promise.resolve([]);
+  }
+
   async close(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.backend.close();
+    await this.backend?.close();
   }
 
   private schedule(delayMs: number): void {
@@ -149,7 +164,7 @@ export class StudyFollower {
 }
 
 /** A run directory (or a journal file), as `report` accepts it. */
-async function openRunDir(location: string): Promise<{ backend: StudyBackend; journalPath: string }> {
+async function openRunDir(location: string): Promise<{ backend: undefined; location: string; journalPath: string }> {
   let journal = resolve(location);
   try {
     if ((await stat(journal)).isDirectory()) journal = join(journal, JOURNAL_FILE);
@@ -161,11 +176,11 @@ async function openRunDir(location: string): Promise<{ backend: StudyBackend; jo
   } catch {
     throw new InputError(`${location}: not a run directory (no ${JOURNAL_FILE} in it)`, 'run.missing');
   }
-  return { backend: new FileBackend(journal), journalPath: journal };
+  return { backend: undefined, location: journal, journalPath: journal };
 }
 
 /** A study in any storage, through `openStorage` and the backend contract only (so every backend works). */
-async function openStudy(target: { readonly url: string; readonly study: string | undefined }): Promise<{ backend: StudyBackend; journalPath: string | undefined }> {
+async function openStudy(target: { readonly url: string; readonly study: string | undefined }): Promise<{ backend: StudyBackend; location: string; journalPath: string | undefined }> {
   let url = target.url;
   let journalPath = journalPathOf(url);
   if (journalPath !== undefined) {
@@ -188,7 +203,7 @@ async function openStudy(target: { readonly url: string; readonly study: string 
     await backend.close();
     throw error;
   }
-  return { backend, journalPath };
+  return { backend, location: backend.location, journalPath };
 }
 
 /** The journal file a plain path or a file:// URL names; undefined for server storage. */
@@ -208,16 +223,6 @@ async function isDirectory(path: string): Promise<boolean> {
     return (await stat(path)).isDirectory();
   } catch {
     return false;
-  }
-}
-
-/** Size, modification time and inode: any append (or a replaced file) changes it. */
-async function fileSignature(path: string): Promise<string> {
-  try {
-    const info = await stat(path, { bigint: true });
-    return `${info.ino}:${info.size}:${info.mtimeNs}`;
-  } catch {
-    return 'missing';
   }
 }
 

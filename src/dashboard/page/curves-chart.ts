@@ -1,6 +1,7 @@
 import uPlot from 'uplot';
 import type { PipelineState, PipelineView, StudyModel } from '../view/study-model.ts';
 import { onWidth } from './dom.ts';
+import { withDrawTiming } from './draw-timing.ts';
 import { formatScore } from './format.ts';
 import type { Selection } from './selection.ts';
 
@@ -104,10 +105,10 @@ export class CurvesChart {
           };
         }),
       ],
-      hooks: {
+      hooks: withDrawTiming('curves', {
         setSeries: [(_u, seriesIdx) => this.onFocus(seriesIdx)],
         draw: [(u) => this.drawMarks(u)],
-      },
+      }),
     };
   }
 

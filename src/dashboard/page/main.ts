@@ -15,8 +15,9 @@ import { renderModelLegend, TimelineChart } from './timeline-chart.ts';
  * once per animation frame (messages that arrive together are drawn once). A second timer moves the clock on,
  * so running steps and the budget advance between messages.
  *
- * Timing marks for the bench (docs/dashboard.md): `qt-ready` after the first full render, and a `qt-render`
- * measure per render whose detail holds the number of steps drawn.
+ * Timing marks for the bench (docs/dashboard.md): `qt-ready` after the first full render, a `qt-render`
+ * measure per render whose detail holds the number of steps drawn, a `qt-panel` measure per panel, and a
+ * `qt-painted` mark in the frame after (the render is on screen).
  */
 const model = new StudyModel();
 const selection = new Selection();
@@ -62,13 +63,13 @@ function render(): void {
     timeline.setColors(colors);
     renderModelLegend(byId('model-legend'), [...new Set(model.pool.map((p) => p.model))], colors);
   }
-  renderSummary(model, clock, Date.now());
-  renderIncumbentFacts(byId('incumbent-facts'), model);
-  best.update(model, clock);
-  curves.update(model, topKValue());
-  timeline.update(model, clock);
-  renderTables();
-  renderDetails();
+  timed('summary', () => renderSummary(model, clock, Date.now()));
+  timed('incumbent', () => renderIncumbentFacts(byId('incumbent-facts'), model));
+  timed('best-chart', () => best.update(model, clock));
+  timed('curves', () => curves.update(model, topKValue()));
+  timed('timeline', () => timeline.update(model, clock));
+  timed('tables', () => renderTables(!change.reset));
+  timed('details', renderDetails);
   performance.measure('qt-render', { start, end: performance.now(), detail: { steps: model.steps.length, reset: change.reset, sinceMessage: start - receivedAt } });
   if (!rendered) {
     rendered = true;
@@ -76,13 +77,25 @@ function render(): void {
     document.documentElement.dataset.ready = 'true';
   }
   document.documentElement.dataset.steps = String(model.steps.length);
+  // NOTE: uPlot draws when this frame's callbacks end; the next frame's callback runs once it is on screen.
+  const drawn = model.steps.length;
+  requestAnimationFrame(() => performance.mark('qt-painted', { detail: { steps: drawn } }));
 }
 
-function renderTables(): void {
+/** Runs one panel's render under a `qt-panel` measure (the bench reports where the time goes). */
+function timed(panel: string, render: () => void): void {
+  const start = performance.now();
+  render();
+  performance.measure('qt-panel', { start, end: performance.now(), detail: { panel, steps: model.steps.length } });
+}
+
+/** `grown`: the steps are the ones shown before plus new ones (no snapshot, no filter change since). */
+function renderTables(grown: boolean): void {
   const running = model.runningPipelines();
   models.setRows(model.models());
   pipelines.setRows(model.pipelines().map((pipeline) => ({ pipeline, state: model.stateOf(pipeline, running) })));
-  steps.setRows(failedOnly.checked ? model.steps.filter((s) => s.failed) : model.steps);
+  if (failedOnly.checked) steps.setRows(model.steps.filter((s) => s.failed));
+  else steps.setRows(model.steps, grown);
   byId('pipelines-panel').querySelector('[data-field="pipelines-count"]')?.replaceChildren(`(${model.pipelines().length})`);
   byId('steps-panel').querySelector('[data-field="steps-count"]')?.replaceChildren(`(${model.steps.length})`);
 }
@@ -111,7 +124,7 @@ selection.onChange(() => {
 });
 
 topK.addEventListener('change', () => model.ready && curves.update(model, topKValue()));
-failedOnly.addEventListener('change', () => model.ready && renderTables());
+failedOnly.addEventListener('change', () => model.ready && renderTables(false));
 
 new Connection('/api/events', {
   onSnapshot(message) {
@@ -133,5 +146,6 @@ setInterval(() => {
   if (!model.ready || !rendered || document.hidden) return;
   const clock = now();
   renderSummary(model, clock, Date.now());
-  timeline.tick(clock);
+  // NOTE: a stopped study's clock stands still: nothing on the timeline moves, so it is not redrawn.
+  if (model.live.clock.ticking) timeline.tick(clock);
 }, 1000);

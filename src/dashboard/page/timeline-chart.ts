@@ -1,6 +1,7 @@
 import uPlot from 'uplot';
 import type { StepView, StudyModel } from '../view/study-model.ts';
 import { el, onWidth } from './dom.ts';
+import { withDrawTiming } from './draw-timing.ts';
 import { formatClock, formatScore, formatSeconds } from './format.ts';
 import type { Selection } from './selection.ts';
 
@@ -136,10 +137,10 @@ export class TimelineChart {
         },
       ],
       series: [{}, { label: 'steps', stroke: 'transparent', points: { show: false } }],
-      hooks: {
+      hooks: withDrawTiming('timeline', {
         draw: [(u) => this.drawBars(u)],
         setCursor: [(u) => this.onCursor(u)],
-      },
+      }),
     };
   }
 
