@@ -67,12 +67,18 @@ export function pageHtml(): string {
     <div id="best-chart" class="chart"></div>
   </section>
 
+  <div class="column">
   <section class="panel" id="workers-panel">
     <h2>Workers <span class="muted" data-field="workers-count"></span></h2>
     <div class="table-box"><table id="workers-table" class="grid"></table></div>
     <h2>Run</h2>
     <dl class="facts" id="run-facts"></dl>
   </section>
+  <section class="panel" id="models-panel">
+    <h2>Per model</h2>
+    <div id="models-table"></div>
+  </section>
+  </div>
 
   <section class="panel wide" id="curves-panel">
     <h2>Learning curves
@@ -97,17 +103,11 @@ export function pageHtml(): string {
     <div id="model-legend" class="model-legend"></div>
   </section>
 
-  <div class="pair">
-  <section class="panel" id="models-panel">
-    <h2>Per model</h2>
-    <div id="models-table"></div>
-  </section>
 
-  <section class="panel" id="pipelines-panel">
+  <section class="panel wide" id="pipelines-panel">
     <h2>Pipelines <span class="muted" data-field="pipelines-count"></span></h2>
     <div id="pipelines-table"></div>
   </section>
-  </div>
 
   <section class="panel wide" id="steps-panel">
     <h2>Steps <span class="muted" data-field="steps-count"></span>

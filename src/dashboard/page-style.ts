@@ -29,7 +29,9 @@ main { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 14p
 .cards { grid-column: 1 / -1; display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 14px; }
 .card, .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; min-width: 0; }
 .panel.wide { grid-column: 1 / -1; }
-.pair { grid-column: 1 / -1; display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); gap: 14px; }
+.column { display: flex; flex-direction: column; gap: 14px; min-width: 0; }
+.chips { display: flex; flex-wrap: wrap; gap: 3px 4px; }
+.chip { background: #eef1f5; border-radius: 3px; padding: 0 5px; font-size: 12px; white-space: nowrap; }
 .card h3 { margin: 0 0 4px; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
 .card .big { font-size: 24px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .states { display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 13px; }
@@ -45,7 +47,7 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px;
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; font-variant-numeric: tabular-nums; }
 .chart { position: relative; min-height: 120px; }
-.split { display: grid; grid-template-columns: minmax(0, 1fr) 300px; gap: 14px; }
+.split { display: grid; grid-template-columns: minmax(0, 1fr) 340px; gap: 14px; }
 .details { border-left: 1px solid var(--line); padding-left: 12px; font-size: 13px; max-height: 420px; overflow: auto; }
 .details h4 { margin: 0 0 6px; font-size: 14px; overflow-wrap: anywhere; }
 .details table { border-collapse: collapse; width: 100%; }
@@ -61,7 +63,7 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; font-variant-numeric: tabular-
 .tooltip { position: absolute; z-index: 5; pointer-events: none; background: rgba(29,35,48,.94); color: #fff; padding: 6px 8px; border-radius: 4px; font-size: 12px; line-height: 1.35; max-width: 360px; white-space: pre-wrap; }
 .table-box { overflow: auto; }
 table.grid { border-collapse: collapse; width: 100%; font-size: 13px; font-variant-numeric: tabular-nums; }
-table.grid th, table.grid td { text-align: left; padding: 3px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
+table.grid th, table.grid td { text-align: left; padding: 3px 6px; border-bottom: 1px solid var(--line); white-space: nowrap; }
 table.grid td.num, table.grid th.num { text-align: right; }
 table.grid td.wrap { white-space: normal; }
 table.grid th { position: sticky; top: 0; background: #f0f2f5; z-index: 1; font-weight: 600; }
@@ -77,5 +79,5 @@ td.status-failed { color: var(--failed); font-weight: 600; }
 td.status-running { color: var(--running); }
 td.status-finished { color: var(--ok); }
 td.error { color: var(--failed); }
-@media (max-width: 1000px) { main, .cards, .pair, .split { grid-template-columns: minmax(0, 1fr); } }
+@media (max-width: 1000px) { main, .cards, .split { grid-template-columns: minmax(0, 1fr); } }
 `;

@@ -45,3 +45,6 @@ export function formatAgo(iso: string | null | undefined, nowMs: number): string
   if (!Number.isFinite(ms)) return iso;
   return `${formatDuration(Math.max(0, ms / 1000))} ago`;
 }
+
+/** Tick steps for clock axes (seconds): round minutes and hours, so h:mm:ss labels read well. */
+export const CLOCK_TICKS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 432_000, 864_000];

@@ -2,7 +2,7 @@ import uPlot from 'uplot';
 import type { StudyModel } from '../view/study-model.ts';
 import { el, fillFacts, onWidth } from './dom.ts';
 import { withDrawTiming } from './draw-timing.ts';
-import { formatClock, formatScore, formatValue } from './format.ts';
+import { CLOCK_TICKS, formatClock, formatScore, formatValue } from './format.ts';
 
 const HEIGHT = 240;
 
@@ -28,8 +28,14 @@ export function renderIncumbentFacts(list: HTMLElement, model: StudyModel): void
     ['pipeline', info.id, 'incumbent-config-id'],
     ['found at', found ? `${formatClock(found.finishedAt)} (step ${found.seq}${found.worker ? ` on ${found.worker}` : ''})` : '–'],
     ['checkpoint', el('span', { class: 'mono' }, checkpoint), 'incumbent-checkpoint'],
-    ['hyperparameters', info.params.map(([k, v]) => `${k}=${formatValue(v)}`).join('  ') || '–', 'incumbent-params'],
+    ['hyperparameters', chips(info.params), 'incumbent-params'],
   ]);
+}
+
+/** Hyperparameters as `name=value` chips that wrap. */
+function chips(params: ReadonlyArray<readonly [string, string | number | boolean]>): HTMLElement {
+  if (params.length === 0) return el('span', {}, '–');
+  return el('span', { class: 'chips' }, ...params.map(([name, value]) => el('span', { class: 'chip' }, `${name}=${formatValue(value)}`)));
 }
 
 /**
@@ -94,7 +100,7 @@ export class BestChart {
         cursor: { drag: { x: true, y: false } },
         scales: { x: { time: false }, y: { range: (_u, min, max) => [Math.max(0, Math.floor((min - 0.02) * 20) / 20), Math.min(1, Math.ceil((max + 0.02) * 20) / 20)] } },
         axes: [
-          { label: 'clock', stroke: '#555', grid: { stroke: '#eee' }, values: (_u, splits) => splits.map((v) => formatClock(v)) },
+          { label: 'clock', stroke: '#555', grid: { stroke: '#eee' }, space: 70, incrs: CLOCK_TICKS, values: (_u, splits) => splits.map((v) => formatClock(v)) },
           { label: 'score', stroke: '#555', grid: { stroke: '#eee' }, values: (_u, splits) => splits.map((v) => v.toFixed(2)) },
         ],
         hooks: withDrawTiming('best', {}),

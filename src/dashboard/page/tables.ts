@@ -8,14 +8,14 @@ export interface PipelineRow {
   readonly state: PipelineState;
 }
 
-/** Per model: pipelines tried, steps, failures, best score, steps running. */
+/** Per model: pipelines tried, steps (and how many run now), failures, best score. */
 export function modelsTable(container: HTMLElement): VirtualTable<ModelView> {
   const columns: Column<ModelView>[] = [
     { key: 'model', title: 'model', sortValue: (m) => m.model, text: (m) => m.model },
     { key: 'pipelines', title: 'pipelines', numeric: true, sortValue: (m) => m.pipelines, text: (m) => String(m.pipelines) },
-    { key: 'steps', title: 'steps', numeric: true, sortValue: (m) => m.steps, text: (m) => String(m.steps) },
+    // NOTE: steps running now show as "+n" (a half-width panel has no room for one more column).
+    { key: 'steps', title: 'steps', numeric: true, sortValue: (m) => m.steps, text: (m) => (m.running > 0 ? `${m.steps} +${m.running}` : String(m.steps)), tooltip: (m) => (m.running > 0 ? `${m.running} running now` : undefined) },
     { key: 'failed', title: 'failed', numeric: true, sortValue: (m) => m.failed, text: (m) => String(m.failed), cellClass: (m) => (m.failed > 0 ? 'status-failed' : undefined) },
-    { key: 'running', title: 'running', numeric: true, sortValue: (m) => m.running, text: (m) => String(m.running) },
     { key: 'best', title: 'best', numeric: true, sortValue: (m) => m.best, text: (m) => formatScore(m.best) },
   ];
   return new VirtualTable(container, { columns, rowKey: (m) => m.model, sort: { key: 'best', descending: true }, maxHeight: 360, label: 'models' });

@@ -2,7 +2,7 @@ import uPlot from 'uplot';
 import type { StepView, StudyModel } from '../view/study-model.ts';
 import { el, onWidth } from './dom.ts';
 import { withDrawTiming } from './draw-timing.ts';
-import { formatClock, formatScore, formatSeconds } from './format.ts';
+import { CLOCK_TICKS, formatClock, formatScore, formatSeconds } from './format.ts';
 import type { Selection } from './selection.ts';
 
 /** One bar of the timeline. */
@@ -127,7 +127,7 @@ export class TimelineChart {
         y: { auto: false, range: [-0.6, Math.max(0, lanes.length - 1) + 0.6], dir: -1 },
       },
       axes: [
-        { label: 'clock', stroke: '#555', grid: { stroke: '#eee' }, values: (_u, splits) => splits.map((v) => formatClock(v)) },
+        { label: 'clock', stroke: '#555', grid: { stroke: '#eee' }, space: 70, incrs: CLOCK_TICKS, values: (_u, splits) => splits.map((v) => formatClock(v)) },
         {
           stroke: '#555',
           size: Math.min(180, 16 + 7 * Math.max(4, ...lanes.map((l) => l.length))),
