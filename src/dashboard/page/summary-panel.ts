@@ -60,7 +60,7 @@ function renderWorkers(model: StudyModel, now: number): void {
     const running = w.running;
     const info = running === null ? undefined : model.pool[running.pipeline];
     const state = running ? 'running' : w.state === 'stopped' ? 'stopped' : 'idle';
-    const what = running === null ? '–' : `${info?.model ?? '?'} · epoch ${running.epoch} · ${info?.id ?? '?'}`;
+    const what = running === null ? '–' : `${info?.model ?? '?'} · epoch ${running.epoch}`;
     const seen = w.lastSeen === null ? '' : ` (seen ${w.lastSeen})`;
     return el(
       'tr',
@@ -68,7 +68,7 @@ function renderWorkers(model: StudyModel, now: number): void {
       el('td', { class: 'mono' }, w.id),
       el('td', {}, `${w.host ?? '–'}${seen}`),
       el('td', { class: `status-${state}` }, state),
-      el('td', {}, what),
+      el('td', running === null ? {} : { title: `pipeline ${info?.id ?? '?'}` }, what),
       el('td', { class: 'num' }, running === null ? '–' : `${formatDuration(Math.max(0, now - running.startedAt))}`),
       el('td', { class: 'num' }, String(w.steps)),
     );
