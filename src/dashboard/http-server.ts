@@ -47,6 +47,7 @@ export async function listen(options: HttpOptions): Promise<ListeningServer> {
     server.once('error', (error) => reject(listenError(error, options)));
     server.listen(options.port, options.host, () => resolvePromise());
   });
+  server.on('error', (error) => options.log.warn({ err: error.message }, 'dashboard server error'));
   const address = server.address();
   port = typeof address === 'object' && address !== null ? address.port : options.port;
   return {

@@ -111,7 +111,7 @@ describe('the dashboard page in Chromium', { skip: chromiumSkip() }, () => {
       const latency = Date.now() - written;
       assert.ok(next >= journal);
       assert.equal(await page.evaluate('window.__sameDocument === true'), true, 'the step arrived without a reload');
-      assert.equal(await field(page, 'steps-total'), String(next));
+      assert.ok(Number(await field(page, 'steps-total')) >= next, 'the step count card follows (more steps may have come since)');
       t.diagnostic(`a new step was on the page ${latency} ms after the test saw it in the journal`);
 
       const row = page.locator('#pipelines-table tr.row').first();

@@ -111,14 +111,15 @@ function setConnection(status: ConnectionStatus): void {
   dot.setAttribute('data-status', status);
 }
 
-selection.onChange(() => {
+selection.onChange((change) => {
   if (!model.ready) return;
   renderDetails();
+  // NOTE: hovering only changes the description; picking also re-styles the curves and outlines the bars.
+  if (change === 'hover') return;
   const picked = selection.picked;
   const id = picked === null ? null : (model.pool[picked]?.id ?? null);
   pipelines.select(id);
   if (id !== null) pipelines.reveal(id);
-  // NOTE: hovering only changes the description; picking also re-styles the curves and outlines the bars.
   curves.update(model, topKValue());
   timeline.tick(now());
 });

@@ -5,7 +5,7 @@
 export class Selection {
   private pickedIndex: number | null = null;
   private hoveredIndex: number | null = null;
-  private readonly listeners: Array<() => void> = [];
+  private readonly listeners: Array<(change: 'pick' | 'hover') => void> = [];
 
   /** The picked pipeline (pool index), or null. */
   get picked(): number | null {
@@ -20,20 +20,21 @@ export class Selection {
   pick(index: number | null): void {
     if (index === this.pickedIndex) return;
     this.pickedIndex = index;
-    this.notify();
+    this.notify('pick');
   }
 
   hover(index: number | null): void {
     if (index === this.hoveredIndex) return;
     this.hoveredIndex = index;
-    this.notify();
+    this.notify('hover');
   }
 
-  onChange(listener: () => void): void {
+  /** `listener` hears whether the picked pipeline changed or only the hovered one. */
+  onChange(listener: (change: 'pick' | 'hover') => void): void {
     this.listeners.push(listener);
   }
 
-  private notify(): void {
-    for (const listener of this.listeners) listener();
+  private notify(change: 'pick' | 'hover'): void {
+    for (const listener of this.listeners) listener(change);
   }
 }
