@@ -2,7 +2,7 @@
  * The page's style sheet. NOTE: kept as a module (not a .css file) because the compiler copies only what it
  * compiles, and the published package ships compiled files: this way the dashboard needs no copy step.
  */
-export const PAGE_CSS = `
+export const PAGE_CSS: string = `
 :root {
   --bg: #f4f5f7; --panel: #fff; --ink: #1d2330; --muted: #6b7280; --line: #e3e6eb;
   --ok: #1a7f37; --failed: #c62828; --running: #1f6feb; --expired: #9a6700; --accent: #d1242f;
