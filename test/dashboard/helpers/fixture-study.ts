@@ -42,10 +42,11 @@ export async function finish(study: Study, step: RunningStep, result: Omit<StepR
  *   w1: p0 e1 0.41 [0,12]  p2 e1 failed [12,14]  p1 e2 0.71 [20,39]  p4 e1 claimed at 39, expired
  *   w2: p1 e1 0.55 [0,20]  p0 e2 0.52 [20,31]    p3 e1 0.71 final [31,50]  p5 e1 running since 50
  */
-export async function fixtureStudy(journal?: string): Promise<FixtureStudy> {
+export async function fixtureStudy(storage?: string | StudyBackend): Promise<FixtureStudy> {
   const space = await loadSpace(fixturePath('space', 'small.yaml'));
   const pool = buildPool(space, { seed: 1, size: 10 });
-  const backend = journal === undefined ? new MemoryBackend(`memory://dashboard-${Math.random()}`) : new FileBackend(journal);
+  const backend =
+    storage === undefined ? new MemoryBackend(`memory://dashboard-${Math.random()}`) : typeof storage === 'string' ? new FileBackend(storage) : storage;
   const study = await Study.create(backend, {
     identity: fixtureIdentity({ spaceHash: space.hash }),
     pool,
