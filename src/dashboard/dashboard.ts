@@ -8,6 +8,8 @@ import { StudyView } from './study-view.ts';
 
 export type { DashboardTarget } from './study-follower.ts';
 
+const RECHECK_MS = 15_000;
+
 export interface DashboardOptions {
   readonly target: DashboardTarget;
   /** Where checkpoints are (`<artifacts>/checkpoints/<config_id>/`); default: the run directory or the journal's folder. */
@@ -51,10 +53,18 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         })
         .catch((error: unknown) => options.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'dashboard update failed'));
     });
+    // NOTE: a study whose writers died goes quiet without a new entry: look again now and then.
+    const recheck = setInterval(() => {
+      pending = pending.then(() => {
+        if (view.recheck()) hub.publish();
+      });
+    }, RECHECK_MS);
+    recheck.unref();
     return {
       url: server.url,
       location: follower.location,
       async close() {
+        clearInterval(recheck);
         await follower.close();
         await pending;
         await server.close();

@@ -4,6 +4,9 @@ import type { StudySnapshot } from '../storage/types.ts';
 import { checkpointDir } from '../storage/registry.ts';
 import { findEpochCheckpoint } from './checkpoint-path.ts';
 import type { FollowedStudy } from './study-follower.ts';
+
+/** A study with an entry this recent has live workers (the rule of `status` and of a joining Study). */
+const LIVE_WITHIN_MS = 5 * 60 * 1000;
 import type {
   Cursor,
   DeltaMessage,
@@ -33,6 +36,7 @@ export class StudyView {
   private best: { pipeline: number; epoch: number; score: number } | undefined;
   private checkpoint: { key: string; path: string | null; found: boolean } = { key: '', path: null, found: false };
   private live: LiveState | undefined;
+  private last: { run: StudySnapshot; followed: FollowedStudy } | undefined;
 
   /** `artifacts`: the folder whose `checkpoints/<config_id>/` hold checkpoints; undefined when unknown. */
   constructor(options: { readonly artifacts: string | undefined }) {
@@ -147,11 +151,27 @@ export class StudyView {
     this.checkpoint = { key, path: found.path, found: found.found };
   }
 
+  /**
+   * Re-evaluates, with no new entry, whether the study's clock still runs (a study goes quiet when its writers
+   * die without a stop entry); true when that changed, so pages must hear of it.
+   */
+  recheck(): boolean {
+    if (!this.last || !this.live) return false;
+    const before = this.live.clock.ticking;
+    this.live = this.liveState(this.last.run, this.last.followed);
+    return this.live.clock.ticking !== before;
+  }
+
   private liveState(run: StudySnapshot, followed: FollowedStudy): LiveState {
-    const last = run.sessions.at(-1);
-    const origin = last?.stop === undefined && last?.clockOrigin !== undefined ? Date.parse(last.clockOrigin) : Number.NaN;
-    const ticking = Number.isFinite(origin);
+    this.last = { run, followed };
     const now = Date.now();
+    // NOTE: the rule `status` follows: the clock runs from the open sessions' origin while the study has had an
+    // entry in the last five minutes (a search killed without a stop entry goes quiet instead of running on).
+    const live = run.lastActivityAt !== undefined && now - Date.parse(run.lastActivityAt) < LIVE_WITHIN_MS;
+    const open = run.sessions.findLast((s) => s.stop === undefined && s.clockOrigin !== undefined);
+    const origin = live && open?.clockOrigin !== undefined ? Date.parse(open.clockOrigin) : Number.NaN;
+    const ticking = Number.isFinite(origin);
+    const ended = run.sessions.length > 0 && run.sessions.every((s) => s.stop !== undefined);
     const incumbent: IncumbentInfo | null =
       this.best === undefined ? null : { ...this.best, checkpoint: this.checkpoint.path, checkpointFound: this.checkpoint.found };
     return {
@@ -162,7 +182,8 @@ export class StudyView {
       sessions: run.sessions.map(
         (s): SessionInfo => ({ n: s.n, role: s.role, host: s.host, pid: s.pid, startedAt: s.startedAt, workers: s.workers.length, stop: s.stop ?? null }),
       ),
-      stopReason: last?.stop?.reason ?? null,
+      stopReason: ended ? (run.sessions.at(-1)?.stop?.reason ?? null) : null,
+      lastActivityAt: run.lastActivityAt ?? null,
       incumbent,
       warnings: [...run.warnings, ...(followed.problem === undefined ? [] : [followed.problem])],
     };

@@ -11,7 +11,7 @@ export function renderSummary(model: StudyModel, now: number, nowMs: number): vo
   const counts = model.counts();
   const badge = byId('search-state');
   const ended = live.stopReason !== null;
-  const text = ended ? `ended: ${live.stopReason}` : live.clock.ticking ? 'running' : 'not running (no session open)';
+  const text = ended ? `ended: ${live.stopReason}` : live.clock.ticking ? 'running' : `quiet: last entry ${formatAgo(live.lastActivityAt, nowMs)}`;
   if (badge.textContent !== text) badge.textContent = text;
   badge.className = `badge ${ended ? 'ended' : live.clock.ticking ? 'running' : ''}`;
   badge.setAttribute('data-stop-reason', live.stopReason ?? '');
@@ -92,5 +92,6 @@ function renderRunFacts(model: StudyModel, nowMs: number): void {
       `${sessions.length}${last ? ` · last: ${last.role} on ${last.host} (pid ${last.pid}) started ${formatAgo(last.startedAt, nowMs)}${last.stop ? `, stopped (${last.stop.reason}) at ${formatClock(last.stop.seconds)}` : ''}` : ''}`,
     ],
     ['stop reason', model.live.stopReason ?? '– (running, or stopped without a stop record)', 'stop-reason'],
+    ['last entry', formatAgo(model.live.lastActivityAt, nowMs)],
   ]);
 }

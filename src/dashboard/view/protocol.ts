@@ -122,15 +122,18 @@ export interface IncumbentInfo {
 export interface LiveState {
   /**
    * The study clock: `seconds` when the message was built (at `serverTime`, ms since the epoch); `ticking`
-   * while a session is open, so the page can move it on between messages.
+   * while a session is open and the study had an entry in the last five minutes, so the page can move it on
+   * between messages.
    */
   readonly clock: { readonly seconds: number; readonly ticking: boolean; readonly serverTime: number };
   readonly budget: { readonly seconds: number | null; readonly maxSteps: number | null };
   readonly running: readonly RunningRow[];
   readonly workers: readonly WorkerInfo[];
   readonly sessions: readonly SessionInfo[];
-  /** Why the last session stopped; null while it runs (or after a crash). */
+  /** Why the last session stopped, once every session has stopped; null while one is open (or crashed). */
   readonly stopReason: string | null;
+  /** Wall time (ISO) of the study's last entry with a time. */
+  readonly lastActivityAt: string | null;
   readonly incumbent: IncumbentInfo | null;
   /** Things tolerated while reading (a torn last line) and the last storage problem, if any. */
   readonly warnings: readonly string[];
