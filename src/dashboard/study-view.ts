@@ -4,9 +4,6 @@ import type { StudySnapshot } from '../storage/types.ts';
 import { checkpointDir } from '../storage/registry.ts';
 import { findEpochCheckpoint } from './checkpoint-path.ts';
 import type { FollowedStudy } from './study-follower.ts';
-
-/** A study with an entry this recent has live workers (the rule of `status` and of a joining Study). */
-const LIVE_WITHIN_MS = 5 * 60 * 1000;
 import type {
   Cursor,
   DeltaMessage,
@@ -20,6 +17,9 @@ import type {
   StudyInfo,
   WorkerInfo,
 } from './view/protocol.ts';
+
+/** A study with an entry this recent has live workers (the rule of `status` and of a joining Study). */
+const LIVE_WITHIN_MS = 5 * 60 * 1000;
 
 /**
  * The study as the page sees it: the snapshot a connecting page gets and the delta after any cursor. Kept in
