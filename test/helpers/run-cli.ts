@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from './paths.ts';
 
@@ -6,6 +8,13 @@ export interface CliResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+}
+
+let cacheDir: string | undefined;
+/** One cache folder per test file: the CLI never reads epoch costs that another test run (or the user) measured. */
+function testCacheDir(): string {
+  cacheDir ??= mkdtempSync(join(tmpdir(), 'qt-test-cache-'));
+  return cacheDir;
 }
 
 /** Runs the real bin/quicktune.js in a child process, as a user or a CI script would. */
@@ -16,7 +25,7 @@ export function runCli(
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'quicktune.js'), ...args], {
       cwd: options.cwd ?? projectRoot(),
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, QUICKTUNE_CACHE_DIR: testCacheDir(), ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -7,6 +7,7 @@ import { loadModelHub } from '../../hub/model-hub.ts';
 import type { ImageFolderDataset } from '../../data/types.ts';
 import type { CostModelOptions, EpochCostModel, StepOutcome, Trainer, TrainStep } from '../types.ts';
 import type { CostProfile } from './cost/cost-profile.ts';
+import { currentContention, readCachedProfile, writeCachedProfile, type CostProfileKey } from './cost/cost-profile-cache.ts';
 import { epochCostModel } from './cost/epoch-cost-model.ts';
 import { DEFAULT_ACTIVATION_BYTES, DEFAULT_FEATURE_CACHE_BYTES } from './memory-limits.ts';
 import type { EngineOptions, FinetuneEngine, StepReport } from './engine.ts';
@@ -104,6 +105,38 @@ export class TfjsTrainer implements Trainer {
 
   private async measureCosts(models: readonly string[] | undefined): Promise<EpochCostModel> {
     const log = getLogger('tfjs-trainer');
+    const key = this.costProfileKey(models);
+    const cached = await readCachedProfile(key);
+    if (cached) {
+      const profile = { ...cached, contention: currentContention() };
+      this.lastCostProfile = profile;
+      log.info({ models: profile.models.map((m) => `${m.model}@${m.inputSize}`), contention: Math.round(profile.contention * 100) / 100 }, 'epoch costs measured on this machine earlier (cached)');
+      return this.costModelFrom(profile);
+    }
+    const profile = await this.probeCosts(models);
+    this.lastCostProfile = profile;
+    log.info({ seconds: Math.round(profile.seconds * 10) / 10, models: profile.models.map((m) => `${m.model}@${m.inputSize}`) }, 'measured epoch costs');
+    await writeCachedProfile(key, profile);
+    return this.costModelFrom(profile);
+  }
+
+  /** What identifies a cost profile across searches: the models at their sizes on this data's class count. */
+  private costProfileKey(models: readonly string[] | undefined): CostProfileKey {
+    const asked = Object.entries(this.inputSizes).filter(([model]) => models === undefined || models.includes(model));
+    return { models: Object.fromEntries(asked), classes: this.dataset.classes.length, hubFile: this.engineOptions.hubFile ?? null };
+  }
+
+  private costModelFrom(profile: CostProfile): EpochCostModel {
+    return epochCostModel(profile, {
+      trainImages: this.dataset.train.length,
+      valImages: this.dataset.val.length,
+      featureCacheBytes: this.engineOptions.featureCacheBytes ?? DEFAULT_FEATURE_CACHE_BYTES,
+      activationBytes: this.engineOptions.activationBytes ?? DEFAULT_ACTIVATION_BYTES,
+    });
+  }
+
+  private async probeCosts(models: readonly string[] | undefined): Promise<CostProfile> {
+    const log = getLogger('tfjs-trainer');
     const signal = new AbortController().signal;
     let profile: CostProfile;
     if (this.settings.inProcess) {
@@ -117,14 +150,7 @@ export class TfjsTrainer implements Trainer {
       if (message.type !== 'costProfile') throw new TrainerError(`unexpected reply '${message.type}' from the tfjs worker`);
       profile = message.value;
     }
-    this.lastCostProfile = profile;
-    log.info({ seconds: Math.round(profile.seconds * 10) / 10, models: profile.models.map((m) => `${m.model}@${m.inputSize}`) }, 'measured epoch costs');
-    return epochCostModel(profile, {
-      trainImages: this.dataset.train.length,
-      valImages: this.dataset.val.length,
-      featureCacheBytes: this.engineOptions.featureCacheBytes ?? DEFAULT_FEATURE_CACHE_BYTES,
-      activationBytes: this.engineOptions.activationBytes ?? DEFAULT_ACTIVATION_BYTES,
-    });
+    return profile;
   }
 
   private inProcessEngine(): Promise<{ engine: FinetuneEngine; backend: string }> {

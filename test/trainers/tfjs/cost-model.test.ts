@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CostProfile, DepthCost } from '../../../src/trainers/tfjs/cost/cost-profile.ts';
 import { CostProfileSchema, PROBE_GRID } from '../../../src/trainers/tfjs/cost/cost-profile.ts';
@@ -81,6 +83,7 @@ test('depthAt interpolates linearly between probe points and clamps outside them
 });
 
 test('costModel() measures a profile in the worker process and predicts finite seconds for every model probed', { timeout: 180_000 }, async () => {
+  process.env.QUICKTUNE_CACHE_DIR = await tempDir();
   const dataset = await writeClassFolders(await tempDir(), ['a', 'b', 'c'], 6);
   const runDir = await tempDir();
   const trainer = await createTfjsTrainer({ dataset, runDir, seed: 0, settings: { inputSize: 64 } });
@@ -107,5 +110,37 @@ test('costModel() measures a profile in the worker process and predicts finite s
     assert.ok(measured.contention >= 1);
   } finally {
     await trainer.close();
+  }
+});
+
+test("a machine's measured costs are kept: the same models at the same sizes are not probed again, other sizes are", { timeout: 180_000 }, async () => {
+  const cache = await tempDir();
+  process.env.QUICKTUNE_CACHE_DIR = cache;
+  const dataset = await writeClassFolders(await tempDir(), ['a', 'b'], 5);
+  const profileOf = async (inputSize: number): Promise<{ profile: CostProfile; seconds: number | undefined }> => {
+    const trainer = await createTfjsTrainer({ dataset, runDir: await tempDir(), seed: 0, settings: { inputSize } });
+    try {
+      const predict = await trainer.costModel({ models: [MODEL] });
+      return { profile: CostProfileSchema.parse(trainer.lastCostProfile), seconds: predict(TFJS_DEFAULT_CONFIG, 1) };
+    } finally {
+      await trainer.close();
+    }
+  };
+  const measured = await profileOf(64);
+  assert.deepEqual((await readdir(join(cache, 'cost-profiles'))).length, 1);
+  const again = await profileOf(64);
+  assert.deepEqual({ ...again.profile, contention: 0 }, { ...measured.profile, contention: 0 }, 'the stored profile, not a new measurement');
+  assert.ok(again.profile.contention >= 1, 'the load is measured anew');
+  assert.ok(again.seconds !== undefined && again.seconds > 0);
+  const other = await profileOf(96);
+  assert.equal(other.profile.models[0]?.inputSize, 96);
+  assert.notEqual(other.profile.seconds, measured.profile.seconds, 'another size is probed');
+  assert.deepEqual((await readdir(join(cache, 'cost-profiles'))).length, 2);
+  process.env.QUICKTUNE_COST_CACHE = 'off';
+  try {
+    const fresh = await profileOf(64);
+    assert.notEqual(fresh.profile.seconds, measured.profile.seconds, 'QUICKTUNE_COST_CACHE=off measures every time');
+  } finally {
+    delete process.env.QUICKTUNE_COST_CACHE;
   }
 });
