@@ -79,7 +79,8 @@ export function formatRealTable(summary: RealBenchmarkSummary): string {
   const head = ['method', ...summary.budgets.map((b) => `test acc. ${formatDuration(b)}`), ...summary.budgets.map((b) => `steps ${formatDuration(b)}`), 'cost pred./meas. (median, worst, <=2x)'];
   const rows = Object.entries(summary.methods).map(([name, m]) => [
     name,
-    ...m.test_accuracy.map((a, k) => `${a.toFixed(3)} ± ${(m.stderr[k] ?? 0).toFixed(3)}`),
+    // NOTE: a search that ended without a model counts 0 (the user got nothing to deploy); the table says how many.
+    ...m.test_accuracy.map((a, k) => `${a.toFixed(3)} ± ${(m.stderr[k] ?? 0).toFixed(3)}${m.unscored[k] ? ` (${m.unscored[k]} without a model)` : ''}`),
     ...m.steps.map((s) => s.toFixed(0)),
     m.cost_ratio ? `${m.cost_ratio.median.toFixed(2)}, ${m.cost_ratio.worst.toFixed(2)}, ${(m.cost_ratio.within_2x_after_3 * 100).toFixed(0)}%` : '-',
   ]);
