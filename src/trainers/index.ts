@@ -47,7 +47,7 @@ const DEFINITIONS: readonly TrainerDefinition[] = [
     defaultConfig: TFJS_DEFAULT_CONFIG,
     async create(setup) {
       const { createTfjsTrainer } = await import('./tfjs/tfjs-trainer.ts');
-      return createTfjsTrainer({ dataset: setup.dataPath, runDir: setup.runDir, seed: setup.seed });
+      return createTfjsTrainer({ dataset: setup.dataPath, runDir: setup.runDir, seed: setup.seed, devices: setup.devices ?? [] });
     },
   },
   {
@@ -63,6 +63,7 @@ const DEFINITIONS: readonly TrainerDefinition[] = [
         dataPath: setup.dataPath,
         seed: setup.seed,
         checkpointRoot: resolve(setup.runDir, 'checkpoints'),
+        devices: setup.devices ?? [],
         ...(setup.stepTimeoutSeconds === undefined ? {} : { timeoutSeconds: setup.stepTimeoutSeconds }),
       });
     },

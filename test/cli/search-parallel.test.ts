@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadRun } from '../../src/storage/index.ts';
@@ -83,5 +84,27 @@ test('--workers and --gpus are checked: bad values exit 2 naming the flag', asyn
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, pattern);
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+  }
+});
+
+test("--workers 2 --gpus 3,5: each slot's steps get their device in the request, QT_DEVICES and CUDA_VISIBLE_DEVICES", { timeout: 120_000 }, async () => {
+  const data = await writeClassFolders(join(await tempDir('qt-gpus-'), 'imgs'), ['cat', 'dog'], 3);
+  const root = await tempDir('qt-gpus-');
+  const log = join(root, 'devices.jsonl');
+  const env = { ...ENV, QT_TOY_DELAY_MS: '300', QT_TOY_DEVICE_LOG: log, CUDA_VISIBLE_DEVICES: '' };
+  const result = await runCli(args(data, join(root, 'run'), '--workers', '2', '--gpus', '3,5', '--max-steps', '8', '--json'), { env });
+  assert.equal(result.code, 0, result.stderr);
+  const seen = (await readFile(log, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { request: string[]; qt: string; cuda: string | null });
+  assert.equal(seen.length, 8);
+  for (const step of seen) {
+    assert.equal(step.request.length, 1, JSON.stringify(step));
+    assert.equal(step.qt, step.request.join(','));
+    assert.equal(step.cuda, step.request.join(','));
+  }
+  assert.deepEqual([...new Set(seen.map((s) => s.cuda))].sort(), ['3', '5'], 'both slots ran steps, each on its own device');
+  const plain = await runCli(args(data, join(root, 'plain'), '--max-steps', '2', '--json'), { env: { ...env, QT_TOY_DEVICE_LOG: join(root, 'plain.jsonl'), CUDA_VISIBLE_DEVICES: '7' } });
+  assert.equal(plain.code, 0, plain.stderr);
+  for (const line of (await readFile(join(root, 'plain.jsonl'), 'utf8')).trim().split('\n')) {
+    assert.deepEqual(JSON.parse(line), { request: [], qt: '', cuda: '7' }, "without --gpus the machine's own setting is left alone");
   }
 });

@@ -21,6 +21,8 @@ export interface CommandTrainerOptions {
   readonly killGraceSeconds?: number;
   /** Working directory of the program (default: quicktune's). */
   readonly cwd?: string;
+  /** The devices of this trainer's worker slot (--gpus); empty or absent: none assigned. */
+  readonly devices?: readonly string[];
   /** Extra environment variables for the program. */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -78,6 +80,7 @@ export class CommandTrainer implements Trainer {
       checkpoint_in: input,
       checkpoint_out: scratch,
       seed: this.options.seed,
+      devices: [...(this.options.devices ?? [])],
     };
     logger.debug({ command: this.options.command }, 'starting training program');
     const run = await runProgram({

@@ -19,6 +19,11 @@ export interface StepRequest {
   /** An empty folder to write this epoch's checkpoint into. */
   readonly checkpoint_out: string;
   readonly seed: number;
+  /**
+   * The devices this step may use (`--gpus`, one per worker slot, round robin); empty when none were assigned.
+   * CUDA_VISIBLE_DEVICES is set to the same list, so most programs need not read it.
+   */
+  readonly devices: readonly string[];
 }
 
 /** The same request as environment variables, for programs that prefer them (e.g. shell scripts). */
@@ -33,6 +38,9 @@ export function requestEnvironment(request: StepRequest): Record<string, string>
     QT_CHECKPOINT_IN: request.checkpoint_in ?? '',
     QT_CHECKPOINT_OUT: request.checkpoint_out,
     QT_SEED: String(request.seed),
+    QT_DEVICES: request.devices.join(','),
+    // NOTE: only when devices were assigned: otherwise the program sees the machine's own setting.
+    ...(request.devices.length > 0 ? { CUDA_VISIBLE_DEVICES: request.devices.join(',') } : {}),
   };
 }
 

@@ -40,7 +40,11 @@ export class TfjsTrainer implements Trainer {
   /** The input size of every tfjs model of the hub on this dataset (see input-size.ts). */
   readonly inputSizes: Readonly<Record<string, number>>;
 
-  constructor(engineOptions: EngineOptions, settings: TfjsTrainerSettings, dataset: ImageFolderDataset, inputSizes: Readonly<Record<string, number>>) {
+  /** The devices of this trainer's worker slot (--gpus); empty: the machine's own setting. */
+  private readonly devices: readonly string[];
+
+  constructor(engineOptions: EngineOptions, settings: TfjsTrainerSettings, dataset: ImageFolderDataset, inputSizes: Readonly<Record<string, number>>, devices: readonly string[] = []) {
+    this.devices = devices;
     this.engineOptions = engineOptions;
     this.settings = settings;
     this.dataset = dataset;
@@ -143,7 +147,7 @@ export class TfjsTrainer implements Trainer {
       const { engine, backend } = await this.inProcessEngine();
       profile = await engine.costProfile(signal, backend, models);
     } else {
-      if (!this.worker?.alive) this.worker = new WorkerHandle(this.engineOptions, log.level);
+      if (!this.worker?.alive) this.worker = new WorkerHandle(this.engineOptions, log.level, this.devices);
       await this.worker.ready;
       const message = await this.worker.request((id) => ({ type: 'costProfile', id, ...(models ? { models: [...models] } : {}) })).reply;
       if (message.type === 'error') throw new TrainerError(`measuring epoch costs failed: ${message.message}`, message.code);
@@ -171,7 +175,7 @@ export class TfjsTrainer implements Trainer {
   }
 
   private async trainInWorker(request: Parameters<FinetuneEngine['run']>[0], signal: AbortSignal): Promise<StepReport> {
-    if (!this.worker?.alive) this.worker = new WorkerHandle(this.engineOptions, getLogger('tfjs-trainer').level);
+    if (!this.worker?.alive) this.worker = new WorkerHandle(this.engineOptions, getLogger('tfjs-trainer').level, this.devices);
     const worker = this.worker;
     let pendingId: number | undefined;
     let killTimer: NodeJS.Timeout | undefined;
@@ -244,6 +248,8 @@ export interface TfjsTrainerOptions {
   readonly seed: number;
   /** Trainer settings (validated); environment variables QUICKTUNE_TFJS_* fill the ones left out. */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** The devices of this trainer's worker slot (--gpus): its worker process sees only them (CUDA_VISIBLE_DEVICES). */
+  readonly devices?: readonly string[];
 }
 
 /** Environment variables that set tfjs trainer settings (the CLI has no flag for adapter settings). */
@@ -290,5 +296,5 @@ export async function createTfjsTrainer(options: TfjsTrainerOptions): Promise<Tf
   const inputSizes = Object.fromEntries(
     hub.models.filter((m) => m.source.kind !== 'timm').map((m) => [m.name, inputSizeForModel(m, engineOptions.inputSize, side).size]),
   );
-  return new TfjsTrainer(engineOptions, settings, scanned, inputSizes);
+  return new TfjsTrainer(engineOptions, settings, scanned, inputSizes, options.devices ?? []);
 }

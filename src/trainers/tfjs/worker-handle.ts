@@ -15,10 +15,12 @@ export class WorkerHandle {
   private nextId = 1;
   private exitInfo: string | undefined;
 
-  constructor(options: EngineOptions, logLevel: string) {
+  constructor(options: EngineOptions, logLevel: string, devices: readonly string[] = []) {
     const entry = fileURLToPath(new URL('./worker-main.js', import.meta.url));
+    // NOTE: a worker slot's GPU is chosen before the process starts: tfjs-node-gpu reads CUDA_VISIBLE_DEVICES once.
+    const env = devices.length > 0 ? { ...process.env, CUDA_VISIBLE_DEVICES: devices.join(',') } : process.env;
     // NOTE: the worker's stdout goes to our stderr: stdout carries command results only.
-    this.child = fork(entry, [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], serialization: 'advanced' });
+    this.child = fork(entry, [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], serialization: 'advanced', env });
     this.child.stdout?.pipe(process.stderr);
     let readyResolve: (backend: string) => void = () => undefined;
     let readyReject: (error: Error) => void = () => undefined;
