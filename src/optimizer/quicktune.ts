@@ -46,6 +46,12 @@ export interface QuickTuneSettings {
 const log = getLogger('optimizer');
 
 /**
+ * The largest share of the budget left that a step chosen before any result may be predicted to take (with a
+ * trainer that measures its epoch costs): a 5-minute search's first step takes at most 30 s.
+ */
+const FIRST_STEP_BUDGET_SHARE = 0.1;
+
+/**
  * Quick-Tune's optimizer: cost-aware multi-fidelity expected improvement over every unfinished pipeline at
  * its next epoch, with the deep-kernel GP refitted on all observations before each decision (lazily, in
  * `ask`, so telling many records costs one fit). With its switches off it is DyHPO or an ablation.
@@ -95,10 +101,12 @@ export class QuickTuneOptimizer implements Optimizer {
     if (!this.settings.grayBox && current !== undefined && !state.isFinal(current) && !state.isPending(current)) {
       return this.suggest(current);
     }
-    if (state.observations === 0 && (state.pending.length === 0 || this.settings.pending !== 'believer')) {
-      // NOTE: initial design: one random pipeline at epoch 1 (nothing to condition the GP on yet). Workers that
-      // ask while it runs get the model's choice: the prior (meta-learned mean, cost model) conditioned on the
-      // running steps' believed scores, rather than random pipelines that may cost hours each.
+    const believing = state.pending.length > 0 && this.settings.pending === 'believer';
+    if (state.observations === 0 && !believing && !this.costs.measured) {
+      // NOTE: initial design: one random pipeline at epoch 1 (nothing to condition the GP on yet), as in the paper
+      // (the replay benchmark). Where the trainer measured what epochs cost here (real training), a random first
+      // step may take the whole budget: the model's choice under its prior (meta-learned mean, measured costs)
+      // is taken instead, as it is for workers that ask while the first steps run (their believed scores).
       const untried = candidates.filter((i) => state.epochsOf(i) === 0);
       return this.choose(this.random.pick(untried.length > 0 ? untried : candidates));
     }
@@ -184,7 +192,8 @@ export class QuickTuneOptimizer implements Optimizer {
     const state = this.state;
     let believed = -Infinity;
     for (const fantasy of this.fantasies.values()) believed = Math.max(believed, fantasy.score);
-    const global = Math.max(state.bestScore, believed);
+    // NOTE: nothing observed nor believed: any score beats having no model, so EI is measured against 0.
+    const global = Math.max(state.bestScore, believed, state.observations === 0 && believed === -Infinity ? 0 : -Infinity);
     switch (this.settings.incumbent) {
       case 'global':
         return global;
@@ -217,7 +226,9 @@ export class QuickTuneOptimizer implements Optimizer {
       curve: blackBox ? [] : state.curve(i),
     }));
     const cost = this.settings.costAware ? await this.costs.costs(next, this.predictor) : undefined;
-    const left = cost === undefined || remainingSeconds === undefined ? Infinity : remainingSeconds;
+    // NOTE: anytime: before anything is known, no step may take more than a small share of the budget left.
+    const share = state.observations === 0 && this.costs.measured ? FIRST_STEP_BUDGET_SHARE : 1;
+    const left = cost === undefined || remainingSeconds === undefined ? Infinity : remainingSeconds * share;
     const anyFits = cost !== undefined && cost.some((c) => c.next <= left);
     const queries: CurvePoint[] = [];
     const owners: number[] = [];

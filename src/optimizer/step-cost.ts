@@ -27,6 +27,11 @@ export class StepCostEstimator {
     this.trainer = trainer;
   }
 
+  /** True when the trainer measures what an epoch costs here (real training), not only the meta-trained model. */
+  get measured(): boolean {
+    return this.trainer !== undefined;
+  }
+
   /** Learns from a finished step of pipeline `pipeline` (its trainer prediction against its measured seconds). */
   observe(pipeline: number, record: StepRecord): void {
     if (!this.trainer || record.status !== 'ok' || !(record.seconds > 0)) return;

@@ -286,3 +286,31 @@ test('workers that ask while the first step runs get the model\'s choice (prior 
     assert.deepEqual(task.fits.map((f) => [f.n, f.steps, f.costSteps]), [[1, 0, 0]], 'conditioned on the believed running step only');
   }
 });
+
+test('with a trainer that measures its costs, the first step is the model\'s choice and takes at most a tenth of the budget left', async () => {
+  const belief = [
+    { mean: 0.8, std: 0.1, cost: 1 },
+    { mean: 0.6, std: 0.1, cost: 1 },
+    { mean: 0.9, std: 0.1, cost: 1 },
+    { mean: 0.3, std: 0.1, cost: 1 },
+  ];
+  const seconds: Record<string, number> = { m0: 200, m1: 20, m2: 100, m3: 25 };
+  const epochCost = (config: { model: string }) => seconds[config.model];
+  for (let seed = 0; seed < 5; seed++) {
+    const pipelines: Pipeline[] = belief.map((_, i) => ({ id: `p${i}`, config: { model: `m${i}` } }));
+    const task = new FixedBelief(belief);
+    const state = new PoolState(pipelines.map((p) => p.id), 10);
+    const optimizer = new QuickTuneOptimizer('qt', { pipelines, state, maxEpochs: 10, seed, metaFeatures: {}, predictor: { maxEpochs: 10, forTask: () => task }, epochCost }, QUICKTUNE_DEFAULTS);
+    const first = await optimizer.ask({ remainingSeconds: 300 });
+    // NOTE: only m1 (20 s) and m3 (25 s) fit 30 s; m1 is the better of them. Without a budget, EI per second.
+    assert.equal(first?.configId, 'p1', `seed ${seed}`);
+    assert.ok(first?.predictedSeconds !== undefined && first.predictedSeconds <= 30);
+    assert.equal(task.fits.length, 0, 'nothing observed: the prior, no fit');
+    const record = { ...ok('p1', 1, 0.6), seconds: 20 };
+    state.observe(record);
+    await optimizer.tell(record);
+    const second = await optimizer.ask({ remainingSeconds: 270 });
+    // NOTE: p2 (0.9 for 100 s) beats every other EI per second; it no longer has to fit a tenth of the budget.
+    assert.equal(second?.configId, 'p2', `seed ${seed}: once something is known, the budget left bounds a step, not a tenth of it`);
+  }
+});
