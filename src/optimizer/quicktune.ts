@@ -63,6 +63,8 @@ export class QuickTuneOptimizer implements Optimizer {
   private readonly predictor: TaskPredictor;
   private readonly schedule: RefitSchedule;
   private readonly costs: StepCostEstimator;
+  /** Seconds of this optimizer's recent model-based decisions (moving average); 0 before the first one. */
+  private decisionSeconds = 0;
   private readonly random: Random;
   private readonly seed: number;
   /** Observations the GP was last fitted on (a new one makes it refit); -1 before the first fit. */
@@ -110,8 +112,11 @@ export class QuickTuneOptimizer implements Optimizer {
       const untried = candidates.filter((i) => state.epochsOf(i) === 0);
       return this.choose(this.random.pick(untried.length > 0 ? untried : candidates));
     }
+    const started = performance.now();
     await this.update();
     const { pipeline, seconds } = await this.acquire(candidates, situation.remainingSeconds);
+    const took = (performance.now() - started) / 1000;
+    this.decisionSeconds = this.decisionSeconds === 0 ? took : 0.8 * this.decisionSeconds + 0.2 * took;
     const suggestion = this.choose(pipeline);
     return seconds === undefined ? suggestion : { ...suggestion, predictedSeconds: seconds };
   }
@@ -257,7 +262,10 @@ export class QuickTuneOptimizer implements Optimizer {
       const logEi = logExpectedImprovement(mean[j] ?? 0, std[j] ?? 0, incumbent);
       // NOTE: reaching epoch t+k costs the next epoch plus k-1 later ones (the same seconds unless the trainer says).
       const c = cost?.[p];
-      const score = logEi - (c === undefined ? 0 : Math.log(Math.max(c.next + ((steps[j] ?? 1) - 1) * c.later, 1e-6)));
+      // NOTE: every epoch also costs a decision (refit and acquisition, charged to the budget too): an epoch of
+      // a linear probe (0.05 s) next to a decision (about 1 s on a CPU) is not 20x cheaper than a 1-second epoch.
+      const k = steps[j] ?? 1;
+      const score = logEi - (c === undefined ? 0 : Math.log(Math.max(c.next + (k - 1) * c.later + k * this.decisionSeconds, 1e-6)));
       if (score > (scores[p] ?? -Infinity)) scores[p] = score;
     });
     const best = argMax(scores);
