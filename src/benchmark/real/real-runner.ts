@@ -2,6 +2,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { QuickTuneError } from '../../errors.ts';
 import { getLogger } from '../../logging.ts';
 import { runDatasetSearch, type DatasetSearchOutcome } from '../../search/dataset-search.ts';
 import type { DatasetSearchSettings } from '../../search/search-settings.ts';
@@ -76,6 +77,11 @@ export async function runRealBenchmark(plan: RealBenchmarkPlan): Promise<RealRun
           { ...plan.search, dataset: plan.split.search, method, budgetSeconds: budget, seed, runDir, artifacts: runDir, resume: false },
           plan.log,
         );
+        if (outcome.stopReason === 'aborted') {
+          // NOTE: an interrupted search is not a result: nothing is stored, so the next run of the benchmark
+          // starts it again (the finished ones are reused).
+          throw new QuickTuneError('benchmark.interrupted', `${runDir}: the benchmark was interrupted; run it again to go on (finished searches are kept)`, 130);
+        }
         const run = await resultOf(outcome, plan, method, budget, seed, runDir, settings);
         await writeFile(join(runDir, 'result.json'), `${JSON.stringify(run)}\n`);
         runs.push(run);
