@@ -77,6 +77,8 @@ export class QuickTuneOptimizer implements Optimizer {
   private bestTold = -Infinity;
   /** −G: the pipeline being trained to its end. */
   private current: number | undefined;
+  /** The trainer's hand-picked default pipeline, where the pool holds it: the first step of a search. */
+  private readonly defaultPipeline: number | undefined;
 
   constructor(name: string, context: OptimizerContext, settings: QuickTuneSettings) {
     if (context.predictor === undefined) throw new InternalError(`method '${name}' needs a predictor`);
@@ -86,6 +88,7 @@ export class QuickTuneOptimizer implements Optimizer {
     this.state = context.state;
     this.random = new Random(context.seed).fork();
     this.schedule = new RefitSchedule(settings.refit);
+    this.defaultPipeline = context.defaultPipeline === undefined ? undefined : context.state.indexOf(context.defaultPipeline);
     const configs = context.pipelines.map((p) => p.config);
     this.costs = new StepCostEstimator(configs, settings.costAware ? context.epochCost : undefined);
     this.predictor = context.predictor.forTask(configs, context.metaFeatures, { seed: context.seed, metaInit: settings.metaInit });
@@ -104,6 +107,13 @@ export class QuickTuneOptimizer implements Optimizer {
       return this.suggest(current);
     }
     const believing = state.pending.length > 0 && this.settings.pending === 'believer';
+    const byDefault = this.defaultPipeline;
+    if (state.observations === 0 && byDefault !== undefined && state.epochsOf(byDefault) === 0 && !state.isPending(byDefault)) {
+      // NOTE: where the trainer has a hand-picked default pipeline, it is the first step (as SMAC puts the default
+      // configuration in its initial design): a known-good start gives the search a useful incumbent within
+      // seconds, and the model then decides whether to train it further against everything else.
+      return this.choose(byDefault);
+    }
     if (state.observations === 0 && !believing && !this.costs.measured) {
       // NOTE: initial design: one random pipeline at epoch 1 (nothing to condition the GP on yet), as in the paper
       // (the replay benchmark). Where the trainer measured what epochs cost here (real training), a random first

@@ -314,3 +314,31 @@ test('with a trainer that measures its costs, the first step is the model\'s cho
     assert.equal(second?.configId, 'p2', `seed ${seed}: once something is known, the budget left bounds a step, not a tenth of it`);
   }
 });
+
+test('where the trainer has a default pipeline, it is the first step; then the model decides', async () => {
+  const belief = [
+    { mean: 0.8, std: 0.1, cost: 1 },
+    { mean: 0.6, std: 0.1, cost: 1 },
+    { mean: 0.9, std: 0.1, cost: 1 },
+    { mean: 0.3, std: 0.1, cost: 1 },
+  ];
+  const epochCost = () => 1;
+  for (let seed = 0; seed < 5; seed++) {
+    const pipelines: Pipeline[] = belief.map((_, i) => ({ id: `p${i}`, config: { model: `m${i}` } }));
+    const task = new FixedBelief(belief);
+    const state = new PoolState(pipelines.map((p) => p.id), 10);
+    const context = { pipelines, state, maxEpochs: 10, seed, metaFeatures: {}, predictor: { maxEpochs: 10, forTask: () => task }, epochCost, defaultPipeline: 'p3' };
+    const optimizer = new QuickTuneOptimizer('qt', context, QUICKTUNE_DEFAULTS);
+    const first = await optimizer.ask({ remainingSeconds: 300 });
+    assert.deepEqual([first?.configId, first?.epoch], ['p3', 1], `seed ${seed}: the default pipeline, though the prior ranks it last`);
+    state.claim({ claim: 'k1', configId: 'p3', epoch: 1, worker: 'w1', startedAt: 0 });
+    const second = await optimizer.ask({ remainingSeconds: 300 });
+    assert.notEqual(second?.configId, 'p3', 'a second worker does not wait for the default: the model chooses');
+    state.release('k1');
+    const record = ok('p3', 1, 0.3);
+    state.observe(record);
+    await optimizer.tell(record);
+    const third = await optimizer.ask({ remainingSeconds: 299 });
+    assert.equal(third?.configId, 'p2', `seed ${seed}: once the default is observed, the model's choice`);
+  }
+});
