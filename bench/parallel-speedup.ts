@@ -2,12 +2,15 @@
  * Regret and speed-up of asynchronous parallel workers on the simulated clock, from the runs a benchmark
  * stored (`quicktune benchmark --workers N --out DIR` for each N into the same DIR).
  *
- *   node dist/bench/parallel-speedup.js DIR [--methods quicktune,asha,random-pairs] [--workers 1,4,8] [--json FILE]
+ *   node dist/bench/parallel-speedup.js DIR [--methods quicktune,asha,random-pairs] [--workers 1,4,8]
+ *     [--budgets 1,4,16] [--levels 1,2,4,8] [--json FILE]
  *
  * For each method and N: mean normalized regret at 1 h / 4 h / 16 h (± standard error over tasks, each task
  * averaged over its seeds), the largest number of steps that ran at once, steps recorded twice (must be 0),
  * and the speed-up: for regret levels reached by one worker at 1 h, 2 h, 4 h and 8 h, the simulated time one
  * worker needs to reach that mean regret divided by the time N workers need (on a fine time grid).
+ * Only the (task, seed) searches that every worker count of a method has are compared, so a benchmark still
+ * running (or run in parts) compares like with like.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,8 +18,6 @@ import { normalizedRegret } from '../src/benchmark/regret.ts';
 import { RunResultSchema, type RunResult } from '../src/benchmark/run-result.ts';
 
 const HOUR = 3600;
-const BUDGETS = [1, 4, 16].map((h) => h * HOUR);
-const LEVEL_TIMES = [1, 2, 4, 8].map((h) => h * HOUR);
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(name);
@@ -59,11 +60,22 @@ if (dir === undefined) {
 }
 const methods = option('--methods', 'quicktune,asha,random-pairs').split(',');
 const workerCounts = option('--workers', '1,4,8').split(',').map(Number);
-const all = await loadRuns(dir);
+const hours = (text: string): number[] => text.split(',').map((h) => Number(h) * HOUR);
+const BUDGETS = hours(option('--budgets', '1,4,16'));
+const LEVEL_TIMES = hours(option('--levels', '1,2,4,8'));
+const loaded = await loadRuns(dir);
+const searchKey = (r: RunResult): string => `${r.method}/${r.task}/${r.seed}`;
+const countsOf = new Map<string, Set<number>>();
+for (const r of loaded) countsOf.set(searchKey(r), (countsOf.get(searchKey(r)) ?? new Set()).add(r.workers ?? 1));
+const all = loaded.filter((r) => workerCounts.every((w) => countsOf.get(searchKey(r))?.has(w)));
 const horizon = Math.max(...all.map((r) => r.budget_seconds));
 const report: Record<string, unknown> = {};
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : '-');
-const lines = ['| method | workers | 1 h | 4 h | 16 h | steps at once | duplicates | speed-up at the 1 h / 2 h / 4 h / 8 h levels of one worker |', '|---|---|---|---|---|---|---|---|'];
+const h = (seconds: number): string => `${seconds / HOUR} h`;
+const lines = [
+  `| method | workers | searches | ${BUDGETS.map(h).join(' | ')} | steps at once | duplicates | speed-up at the ${LEVEL_TIMES.map(h).join(' / ')} levels of one worker |`,
+  `|---|---|---|${BUDGETS.map(() => '---|').join('')}---|---|---|`,
+];
 for (const method of methods) {
   const one = all.filter((r) => r.method === method && (r.workers ?? 1) === 1);
   const levels = LEVEL_TIMES.map((t) => meanRegret(one, t).mean);
@@ -80,7 +92,7 @@ for (const method of methods) {
     const duplicates = runs.reduce((s, r) => s + (r.parallel?.duplicate_steps ?? 0), 0);
     report[`${method}@${workers}`] = { runs: runs.length, regret: regret.map((r) => r.mean), stderr: regret.map((r) => r.stderr), levels, speedups, max_running: atOnce, duplicate_steps: duplicates };
     lines.push(
-      `| ${method} | ${workers} | ${regret.map((r) => `${fmt(r.mean)} ± ${fmt(r.stderr)}`).join(' | ')} | ${atOnce} | ${duplicates} | ${speedups.map((s) => (Number.isFinite(s) && s > 0 ? s.toFixed(2) : '-')).join(' / ')} |`,
+      `| ${method} | ${workers} | ${runs.length} | ${regret.map((r) => `${fmt(r.mean)} ± ${fmt(r.stderr)}`).join(' | ')} | ${atOnce} | ${duplicates} | ${speedups.map((s) => (Number.isFinite(s) && s > 0 ? s.toFixed(2) : '-')).join(' / ')} |`,
     );
   }
 }
