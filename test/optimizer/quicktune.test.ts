@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { OptimizerContext } from '../../src/optimizer/context.ts';
 import { QuickTuneOptimizer, type QuickTuneSettings } from '../../src/optimizer/quicktune.ts';
 import { QUICKTUNE_DEFAULTS } from '../../src/optimizer/registry.ts';
 import { PAPER_REFIT } from '../../src/optimizer/refit-schedule.ts';
@@ -44,12 +45,17 @@ class FixedBelief implements TaskPredictor {
   dispose(): void {}
 }
 
-function setup(belief: ReadonlyArray<{ mean: number; std: number; cost: number }>, switches: Partial<QuickTuneSettings> = {}, seed = 0) {
+function setup(
+  belief: ReadonlyArray<{ mean: number; std: number; cost: number }>,
+  switches: Partial<QuickTuneSettings> = {},
+  seed = 0,
+  trainer: Pick<OptimizerContext, 'epochCost' | 'defaultPipeline'> = {},
+) {
   const pipelines: Pipeline[] = belief.map((_, i) => ({ id: `p${i}`, config: { model: `m${i}` } }));
   const task = new FixedBelief(belief);
   const predictor: Predictor = { maxEpochs: 10, forTask: () => task };
   const state = new PoolState(pipelines.map((p) => p.id), 10);
-  const optimizer = new QuickTuneOptimizer('qt', { pipelines, state, maxEpochs: 10, seed, metaFeatures: {}, predictor }, {
+  const optimizer = new QuickTuneOptimizer('qt', { pipelines, state, maxEpochs: 10, seed, metaFeatures: {}, predictor, ...trainer }, {
     ...QUICKTUNE_DEFAULTS,
     ...switches,
   });
@@ -287,20 +293,19 @@ test('workers that ask while the first step runs get the model\'s choice (prior 
   }
 });
 
+/** Four pipelines whose prior ranks p2 > p0 > p1 > p3, for the first-step tests with a real trainer. */
+const RANKED_PRIOR = [
+  { mean: 0.8, std: 0.1, cost: 1 },
+  { mean: 0.6, std: 0.1, cost: 1 },
+  { mean: 0.9, std: 0.1, cost: 1 },
+  { mean: 0.3, std: 0.1, cost: 1 },
+];
+
 test('with a trainer that measures its costs, the first step is the model\'s choice and takes at most a tenth of the budget left', async () => {
-  const belief = [
-    { mean: 0.8, std: 0.1, cost: 1 },
-    { mean: 0.6, std: 0.1, cost: 1 },
-    { mean: 0.9, std: 0.1, cost: 1 },
-    { mean: 0.3, std: 0.1, cost: 1 },
-  ];
   const seconds: Record<string, number> = { m0: 200, m1: 20, m2: 100, m3: 25 };
   const epochCost = (config: { model: string }) => seconds[config.model];
   for (let seed = 0; seed < 5; seed++) {
-    const pipelines: Pipeline[] = belief.map((_, i) => ({ id: `p${i}`, config: { model: `m${i}` } }));
-    const task = new FixedBelief(belief);
-    const state = new PoolState(pipelines.map((p) => p.id), 10);
-    const optimizer = new QuickTuneOptimizer('qt', { pipelines, state, maxEpochs: 10, seed, metaFeatures: {}, predictor: { maxEpochs: 10, forTask: () => task }, epochCost }, QUICKTUNE_DEFAULTS);
+    const { optimizer, task, state } = setup(RANKED_PRIOR, {}, seed, { epochCost });
     const first = await optimizer.ask({ remainingSeconds: 300 });
     // NOTE: only m1 (20 s) and m3 (25 s) fit 30 s; m1 is the better of them. Without a budget, EI per second.
     assert.equal(first?.configId, 'p1', `seed ${seed}`);
@@ -316,19 +321,8 @@ test('with a trainer that measures its costs, the first step is the model\'s cho
 });
 
 test('where the trainer has a default pipeline, it is the first step; then the model decides', async () => {
-  const belief = [
-    { mean: 0.8, std: 0.1, cost: 1 },
-    { mean: 0.6, std: 0.1, cost: 1 },
-    { mean: 0.9, std: 0.1, cost: 1 },
-    { mean: 0.3, std: 0.1, cost: 1 },
-  ];
-  const epochCost = () => 1;
   for (let seed = 0; seed < 5; seed++) {
-    const pipelines: Pipeline[] = belief.map((_, i) => ({ id: `p${i}`, config: { model: `m${i}` } }));
-    const task = new FixedBelief(belief);
-    const state = new PoolState(pipelines.map((p) => p.id), 10);
-    const context = { pipelines, state, maxEpochs: 10, seed, metaFeatures: {}, predictor: { maxEpochs: 10, forTask: () => task }, epochCost, defaultPipeline: 'p3' };
-    const optimizer = new QuickTuneOptimizer('qt', context, QUICKTUNE_DEFAULTS);
+    const { optimizer, state } = setup(RANKED_PRIOR, {}, seed, { epochCost: () => 1, defaultPipeline: 'p3' });
     const first = await optimizer.ask({ remainingSeconds: 300 });
     assert.deepEqual([first?.configId, first?.epoch], ['p3', 1], `seed ${seed}: the default pipeline, though the prior ranks it last`);
     state.claim({ claim: 'k1', configId: 'p3', epoch: 1, worker: 'w1', startedAt: 0 });

@@ -9,7 +9,7 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 export type ScheduleName = (typeof SCHEDULES)[number];
 export type AugmentationName = (typeof AUGMENTATIONS)[number];
 
-/** A pipeline's hyperparameters as the tfjs trainer uses them (spec/method.md section 2 names). */
+/** A pipeline's hyperparameters as the tfjs trainer uses them (the names of the shipped search space, docs/search-space.md). */
 export interface TrainSettings {
   readonly model: string;
   readonly lr: number;
