@@ -1,6 +1,4 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Tf } from '../../../backend/tfjs-backend.ts';
 import type { DecodedImages } from '../../../data/pixel-cache.ts';
 import { getLogger } from '../../../logging.ts';
@@ -12,6 +10,7 @@ import type { PretrainedModel } from '../model/pretrained.ts';
 import { FinetuneOptimizer } from '../optimizers.ts';
 import { featureWidth, PipelineModel } from '../pipeline-model.ts';
 import { OPTIMIZERS, parseSettings, type OptimizerName } from '../settings.ts';
+import { probeCheckpointIo } from './checkpoint-io-probe.ts';
 import { PROBE_GRID, type CostProfile, type DepthCost, type ModelCost } from './cost-profile.ts';
 
 type Tensor = ReturnType<Tf['tensor']>;
@@ -36,8 +35,6 @@ export interface ProbeContext {
 
 /** Images per probe batch: small, so the whole probe takes seconds. */
 const PROBE_IMAGES = 4;
-/** Bytes written and read back to time checkpoint I/O. */
-const IO_PROBE_BYTES = 8 * 2 ** 20;
 
 function seconds(since: number): number {
   return (performance.now() - since) / 1000;
@@ -342,28 +339,4 @@ function relativeCosts(tf: Tf, model: PipelineModel, adamSeconds: number): Recor
   }) / unit;
   tf.dispose([...grads.values()]);
   return out;
-}
-
-/** Write (with fsync) and read throughput of a scratch file the size of a small checkpoint. */
-async function probeCheckpointIo(dir: string): Promise<{ writeBytesPerSecond: number; readBytesPerSecond: number }> {
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `io-probe-${process.pid}.tmp`);
-  const data = new Uint8Array(IO_PROBE_BYTES).fill(7);
-  try {
-    let since = performance.now();
-    const handle = await open(file, 'w');
-    try {
-      await handle.write(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    const write = seconds(since);
-    since = performance.now();
-    await readFile(file);
-    const read = seconds(since);
-    return { writeBytesPerSecond: IO_PROBE_BYTES / Math.max(write, 1e-4), readBytesPerSecond: IO_PROBE_BYTES / Math.max(read, 1e-4) };
-  } finally {
-    await rm(file, { force: true });
-  }
 }
