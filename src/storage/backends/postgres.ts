@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -8,10 +7,11 @@ import { z } from 'zod';
 import { InputError, UsageError } from '../../errors.ts';
 import { getLogger } from '../../logging.ts';
 import { Mutex } from '../mutex.ts';
-import { redactUrl } from '../registry.ts';
 import { STUDY_NAME, STUDY_NAME_RULE } from '../study-name.ts';
 import { StorageConflict, type BackendTransaction, type JournalEntry, type StudyBackend } from '../types.ts';
+import { codeOf, isTransient, messageOf, safeUrl } from './postgres-errors.ts';
 import { migrate, SCHEMA_VERSION } from './postgres-schema.ts';
+import { passwordFile } from './postgres-password-file.ts';
 
 const log = () => getLogger('storage');
 
@@ -26,34 +26,6 @@ const CONNECT_TIMEOUT_MS = 10_000;
  */
 const IDLE_IN_TRANSACTION_MS = 10 * 60 * 1000;
 
-/** Errors after which a new connection (or a new try) may succeed: the connection dropped, the server restarts. */
-const TRANSIENT_CODES = new Set([
-  '57P01', // admin_shutdown: the server is stopping
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now: the server is starting
-  '53300', // too_many_connections
-  '40001', // serialization_failure
-  '40P01', // deadlock_detected
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-]);
-
-function codeOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-}
-
-function isTransient(error: unknown): boolean {
-  const code = codeOf(error);
-  if (code !== undefined && (code.startsWith('08') || TRANSIENT_CODES.has(code))) return true;
-  return error instanceof Error && /connection terminated|connection error|not queryable|connection ended|timeout expired|connection timeout/i.test(error.message);
-}
-
 /** An error thrown by a transaction's `work`: it is the caller's, never retried. */
 class WorkFailed {
   readonly cause: unknown;
@@ -63,24 +35,6 @@ class WorkFailed {
 }
 
 const EntryBody = z.record(z.string(), z.unknown());
-
-/** `pgpass` (the driver's own dependency) reads ~/.pgpass or PGPASSFILE as libpq does (and warns when it is readable by others). */
-type PgPassLookup = (connection: Readonly<Record<string, unknown>>, done: (password: string | undefined) => void) => void;
-
-/** The password ~/.pgpass (or PGPASSFILE) has for this connection, with the defaults libpq and the driver use. */
-async function passwordFile(config: pg.ClientConfig): Promise<string | undefined> {
-  const lookup: unknown = createRequire(import.meta.url)('pgpass');
-  if (typeof lookup !== 'function') return undefined;
-  const env = process.env;
-  const user = config.user || env.PGUSER || env.USER;
-  const connection = {
-    host: config.host || env.PGHOST || 'localhost',
-    port: Number(config.port || env.PGPORT || 5432),
-    database: config.database || env.PGDATABASE || user,
-    user,
-  };
-  return new Promise((resolve) => (lookup as PgPassLookup)(connection, resolve));
-}
 
 /**
  * A study in a PostgreSQL database (`--storage postgres://USER@HOST/DB --study NAME`), shared by workers on
@@ -481,16 +435,4 @@ export class PostgresBackend implements StudyBackend {
     for (const secret of this.secrets) safe = safe.split(secret).join('***');
     return safe;
   }
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return error.errors.map(messageOf).join('; ');
-  return error instanceof Error ? error.message || error.name : String(error);
-}
-
-/** `redactUrl`, also for a password given as a query parameter, anywhere in a text. */
-function safeUrl(text: string): string {
-  return redactUrl(text)
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/gi, '$1:***@')
-    .replace(/([?&]password=)[^&#\s]*/gi, '$1***');
 }
