@@ -55,7 +55,7 @@ function timeToReach(runs: readonly RunResult[], level: number, horizon: number)
 
 const dir = process.argv[2];
 if (dir === undefined) {
-  process.stderr.write('usage: node dist/bench/parallel-speedup.js DIR [--methods a,b] [--workers 1,4,8] [--json FILE]\n');
+  process.stderr.write('usage: node dist/bench/parallel-speedup.js DIR [--methods a,b] [--workers 1,4,8] [--budgets 1,4,16] [--levels 1,2,4,8] [--json FILE]\n');
   process.exit(2);
 }
 const methods = option('--methods', 'quicktune,asha,random-pairs').split(',');
