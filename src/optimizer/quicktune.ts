@@ -108,7 +108,7 @@ export class QuickTuneOptimizer implements Optimizer {
     }
     const believing = state.pending.length > 0 && this.settings.pending === 'believer';
     const byDefault = this.defaultPipeline;
-    if (state.observations === 0 && byDefault !== undefined && state.epochsOf(byDefault) === 0 && !state.isPending(byDefault)) {
+    if (state.observations === 0 && byDefault !== undefined && state.epochsOf(byDefault) === 0 && candidates.includes(byDefault)) {
       // NOTE: where the trainer has a hand-picked default pipeline, it is the first step (as SMAC puts the default
       // configuration in its initial design): a known-good start gives the search a useful incumbent within
       // seconds, and the model then decides whether to train it further against everything else.

@@ -336,3 +336,11 @@ test('where the trainer has a default pipeline, it is the first step; then the m
     assert.equal(third?.configId, 'p2', `seed ${seed}: once the default is observed, the model's choice`);
   }
 });
+
+test('a default pipeline whose first step failed is not proposed again', async () => {
+  const { optimizer, tell } = setup(RANKED_PRIOR, {}, 0, { epochCost: () => 1, defaultPipeline: 'p3' });
+  assert.equal((await optimizer.ask({ remainingSeconds: 300 }))?.configId, 'p3');
+  await tell({ configId: 'p3', epoch: 1, score: null, seconds: 1, status: 'failed', final: true, finishedAt: 1, error: 'out of memory' });
+  const next = await optimizer.ask({ remainingSeconds: 299 });
+  assert.ok(next !== null && next.configId !== 'p3', `after the failure: ${next?.configId}`);
+});
