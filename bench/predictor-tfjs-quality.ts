@@ -7,7 +7,7 @@
  * its RMSE on the other tasks' curves: the last observed score (for a new pipeline: the other tasks' mean
  * epoch-1 score), and the other tasks' mean score at that epoch.
  *
- * node dist/bench/predictor-tfjs-quality.js --curves curves.json [--context 10,25] [--episodes 10] [--seed 0]
+ * node dist/bench/predictor-tfjs-quality.js --curves curves.json [--context 10,25] [--episodes 10] [--seed 0] [--fit-steps 0]
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -24,6 +24,9 @@ const { values } = parseArgs({
     context: { type: 'string', default: '10,25' },
     episodes: { type: 'string', default: '10' },
     seed: { type: 'string', default: '0' },
+    // Adam steps of the score model on each episode's observations, from the meta-trained weights (the
+    // search's paper schedule restarts with 1000); 0: the GP is only conditioned (the shipped default).
+    'fit-steps': { type: 'string', default: '0' },
   },
 });
 
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
         const episode = searchEpisode(task, size, random);
         const tp = predictor.forTask(episode.runs.map(runConfig), task.metaFeatures, { seed: e, metaInit: true });
         try {
-          await tp.fit(episode.observed, { steps: 0, learningRate: 1e-3, restart: true });
+          await tp.fit(episode.observed, { steps: Number(values['fit-steps']), learningRate: 1e-3, restart: true });
           const { mean, std } = await tp.predict(episode.queries);
           episode.queries.forEach((q, j) => {
             const kind = episode.kinds[j] ?? 'new';
