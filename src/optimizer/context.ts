@@ -22,6 +22,11 @@ export interface OptimizerContext {
    * itself, measured at start); cost-aware methods prefer it to the meta-trained cost model.
    */
   readonly epochCost?: EpochCostModel;
+  /**
+   * The trainer's learning curves are not the kind the predictor was meta-trained on (a real trainer, not the
+   * replay of a meta-dataset): model-based methods correct the score model online from its own errors.
+   */
+  readonly correctScores?: boolean;
   /** The id of the trainer's hand-picked default pipeline, where the pool holds it (method `default`). */
   readonly defaultPipeline?: string;
 }

@@ -7,6 +7,7 @@ import { Random } from '../util/random.ts';
 import { argMax, logExpectedImprovement } from './acquisition.ts';
 import type { OptimizerContext } from './context.ts';
 import { RefitSchedule, type RefitSettings } from './refit-schedule.ts';
+import { CorrectedTaskPredictor, OnlineScoreCorrection } from './score-correction.ts';
 import { StepCostEstimator } from './step-cost.ts';
 import { selectTrainingSet, type TrainingSetSettings } from './training-set.ts';
 import type { AskSituation, Optimizer, Suggestion } from './types.ts';
@@ -79,6 +80,8 @@ export class QuickTuneOptimizer implements Optimizer {
   private current: number | undefined;
   /** The trainer's hand-picked default pipeline, where the pool holds it: the first step of a search. */
   private readonly defaultPipeline: number | undefined;
+  /** Where the trainer's curves are not the meta-training data's: the score model's online correction. */
+  private readonly correction: OnlineScoreCorrection | undefined;
 
   constructor(name: string, context: OptimizerContext, settings: QuickTuneSettings) {
     if (context.predictor === undefined) throw new InternalError(`method '${name}' needs a predictor`);
@@ -91,11 +94,14 @@ export class QuickTuneOptimizer implements Optimizer {
     this.defaultPipeline = context.defaultPipeline === undefined ? undefined : context.state.indexOf(context.defaultPipeline);
     const configs = context.pipelines.map((p) => p.config);
     this.costs = new StepCostEstimator(configs, settings.costAware ? context.epochCost : undefined);
-    this.predictor = context.predictor.forTask(configs, context.metaFeatures, { seed: context.seed, metaInit: settings.metaInit });
+    const predictor = context.predictor.forTask(configs, context.metaFeatures, { seed: context.seed, metaInit: settings.metaInit });
+    // NOTE: only a meta-trained score model carries another trainer's habits to correct (−M starts fresh).
+    this.correction = context.correctScores && settings.metaInit ? new OnlineScoreCorrection() : undefined;
+    this.predictor = this.correction ? new CorrectedTaskPredictor(predictor, this.correction) : predictor;
   }
 
   describe(): Readonly<Record<string, unknown>> {
-    return { method: this.name, seed: this.seed, ...this.settings };
+    return { method: this.name, seed: this.seed, ...this.settings, scoreCorrection: this.correction !== undefined };
   }
 
   async ask(situation: AskSituation = {}): Promise<Suggestion | null> {
@@ -136,7 +142,9 @@ export class QuickTuneOptimizer implements Optimizer {
     this.schedule.observed(record.score > this.bestTold, record.seconds);
     this.bestTold = Math.max(this.bestTold, record.score);
     const pipeline = this.state.indexOf(record.configId);
-    if (pipeline !== undefined) this.costs.observe(pipeline, record);
+    if (pipeline === undefined) return;
+    this.costs.observe(pipeline, record);
+    this.correction?.observe(pipeline, record.epoch, record.score);
   }
 
   dispose(): void {

@@ -21,6 +21,11 @@ export interface SearchTarget {
   readonly pool: readonly Pipeline[];
   /** The id of the trainer's hand-picked default pipeline, when the pool holds it. */
   readonly defaultPipeline: string | undefined;
+  /**
+   * Whether the trainer's curves are the kind the predictor was meta-trained on: true for the replay of a
+   * meta-dataset task; a real trainer's curves (another framework, machine, epoch length) are not.
+   */
+  readonly curvesLikeMetaTraining: boolean;
   /** Makes the trainer of one slot (its own process where the trainer has one). */
   createTrainer(slot: number, devices: readonly string[]): Promise<Trainer>;
   /** The dataset's meta-features (the predictor encodes the task with them). */
@@ -57,6 +62,7 @@ async function imageFolderTarget(settings: TargetSettings): Promise<SearchTarget
     space,
     pool,
     defaultPipeline: pool.some((p) => p.id === defaultId) ? defaultId : undefined,
+    curvesLikeMetaTraining: false,
     createTrainer: (slot, devices) =>
       definition.create({
         dataPath: settings.dataset,
@@ -84,6 +90,7 @@ async function replayTarget(replay: NonNullable<TargetSettings['replay']>): Prom
     space: undefined,
     pool: pipelinesOf(task),
     defaultPipeline: undefined,
+    curvesLikeMetaTraining: true,
     createTrainer: async () => new ReplayTrainer(task, { timeScale: replay.timeScale }),
     metaFeatures: async () => task.metaFeatures,
   };

@@ -116,6 +116,7 @@ export async function runStudySession(parts: StudySessionParts): Promise<StudySe
     ...(parts.predictor ? { predictor: parts.predictor } : {}),
     ...(epochCost ? { epochCost } : {}),
     ...(defaultPipeline ? { defaultPipeline } : {}),
+    correctScores: !target.curvesLikeMetaTraining,
   });
   hooks.onStart?.(study.snapshot());
   const controller = new AbortController();

@@ -45,6 +45,8 @@ class Driver {
       metaFeatures: harness.task.metaFeatures,
       ...(method.needsPredictor ? { predictor: harness.predictor() } : {}),
       defaultPipeline: longestCurve(harness.task),
+      // NOTE: as with a real trainer (the path image-folder searches take): model-based methods correct scores.
+      correctScores: true,
     });
   }
 
