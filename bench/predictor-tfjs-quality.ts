@@ -5,7 +5,8 @@
  * epoch of every started pipeline ("continuing"), epoch 1 of as many unstarted ones ("new"), and a random
  * later epoch from the same prefix ("ahead"). No online refit (steps 0). References, each with a Gaussian of
  * its RMSE on the other tasks' curves: the last observed score (for a new pipeline: the other tasks' mean
- * epoch-1 score), and the other tasks' mean score at that epoch.
+ * epoch-1 score), and the other tasks' mean score at that epoch. Also the shipped predictor through the online
+ * correction a search on a real trainer applies (learned from the episode's own prequential errors).
  *
  * node dist/bench/predictor-tfjs-quality.js --curves curves.json [--context 10,25] [--episodes 10] [--seed 0] [--fit-steps 0]
  */
@@ -13,6 +14,8 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { MetaConfig, MetaTask } from '../src/metadata/types.ts';
 import { runConfig } from '../src/predictor/meta-train/training-data.ts';
+import { OnlineScoreCorrection } from '../src/optimizer/score-correction.ts';
+import type { ObservedPoint, TaskPredictor } from '../src/predictor/types.ts';
 import { loadSearchPredictor } from '../src/search/search-predictor.ts';
 import { Random } from '../src/util/random.ts';
 import { EpochMeanReference, Metrics, searchEpisode, spearman } from './predictor-episodes.ts';
@@ -42,6 +45,23 @@ function asMetaTask(task: RecordedTask): MetaTask {
   return { name: task.name, metaFeatures: task.meta_features, configs, yBest: Math.max(...scores), yWorst: Math.min(...scores) };
 }
 
+/**
+ * The search's online correction (src/optimizer/score-correction.ts) as it stands after the episode's steps:
+ * the last observed epoch of each pipeline with two or more is predicted from everything before it (a
+ * prequential error, as the search measures it when that step's result comes) and observed.
+ */
+async function learnCorrection(tp: TaskPredictor, observed: readonly ObservedPoint[]): Promise<OnlineScoreCorrection> {
+  const correction = new OnlineScoreCorrection();
+  const lastEpoch = new Map<number, number>();
+  for (const o of observed) lastEpoch.set(o.pipeline, Math.max(lastEpoch.get(o.pipeline) ?? 0, o.epoch));
+  const held = observed.filter((o) => o.epoch >= 2 && o.epoch === lastEpoch.get(o.pipeline));
+  if (held.length === 0) return correction;
+  await tp.fit(observed.filter((o) => !held.includes(o)), { steps: 0, learningRate: 1e-3, restart: true });
+  correction.correct(held, await tp.predict(held));
+  for (const o of held) correction.observe(o.pipeline, o.epoch, o.score);
+  return correction;
+}
+
 async function main(): Promise<void> {
   if (!values.curves) throw new Error('--curves FILE.json (written by bench/tfjs-curves.ts)');
   const recorded = JSON.parse(await readFile(values.curves, 'utf8')) as { tasks: RecordedTask[]; epochs: number };
@@ -63,12 +83,15 @@ async function main(): Promise<void> {
         const episode = searchEpisode(task, size, random);
         const tp = predictor.forTask(episode.runs.map(runConfig), task.metaFeatures, { seed: e, metaInit: true });
         try {
+          const correction = await learnCorrection(tp, episode.observed);
           await tp.fit(episode.observed, { steps: Number(values['fit-steps']), learningRate: 1e-3, restart: true });
           const { mean, std } = await tp.predict(episode.queries);
+          const corrected = correction.correct(episode.queries, { mean, std });
           episode.queries.forEach((q, j) => {
             const kind = episode.kinds[j] ?? 'new';
             const truth = episode.truth[j] ?? 0;
             metric(`shipped predictor|${kind}|${size}`).add(truth, mean[j] ?? 0, std[j] ?? 1);
+            metric(`shipped + online correction|${kind}|${size}`).add(truth, corrected.mean[j] ?? 0, corrected.std[j] ?? 1);
             metric(`last observed score|${kind}|${size}`).add(truth, reference.lastScore(q.curve, q.epoch), reference.lastScoreRmse);
             metric(`other tasks' mean at epoch|${kind}|${size}`).add(truth, reference.mean[q.epoch] ?? 0, reference.rmse);
           });
@@ -81,7 +104,7 @@ async function main(): Promise<void> {
     }
   }
   const kinds = ['continuing', 'ahead', 'new'];
-  const methods = ['shipped predictor', 'last observed score', "other tasks' mean at epoch"];
+  const methods = ['shipped predictor', 'shipped + online correction', 'last observed score', "other tasks' mean at epoch"];
   console.log(`tasks: ${tasks.map((t) => `${t.name} (${t.configs.length} curves)`).join(', ')}; ${values.episodes} episodes per task and n`);
   console.log(`| predictor | n | ${kinds.map((k) => `${k} MSE | ${k} NLPD`).join(' | ')} |`);
   console.log(`|---|---|${kinds.map(() => '---|---|').join('')}`);
