@@ -1,4 +1,6 @@
+import { InputError, UsageError } from '../../errors.ts';
 import { redactUrl } from '../registry.ts';
+import { StorageConflict } from '../types.ts';
 
 /** Errors after which a new connection (or a new try) may succeed: the connection dropped, the server restarts. */
 const TRANSIENT_CODES = new Set([
@@ -39,4 +41,28 @@ export function safeUrl(text: string): string {
   return redactUrl(text)
     .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/gi, '$1:***@')
     .replace(/([?&]password=)[^&#\s]*/gi, '$1***');
+}
+
+/** `text` without URLs' passwords and without any of `secrets` (the password itself). */
+export function scrubbed(text: string, secrets: readonly string[]): string {
+  let safe = safeUrl(text.split('\n')[0] ?? '');
+  for (const secret of secrets) safe = safe.split(secret).join('***');
+  return safe;
+}
+
+/**
+ * An error fit to print after `context` (the study's location and what failed): quicktune's own pass through;
+ * the driver's and the server's become one line without secrets, classified for the exit code.
+ */
+export function printableError(error: unknown, context: string, secrets: readonly string[]): Error {
+  if (error instanceof InputError || error instanceof UsageError || error instanceof StorageConflict) return error;
+  const code = codeOf(error);
+  const message = scrubbed(messageOf(error), secrets);
+  if (code === '28P01' || code === '28000') {
+    return new InputError(`${context}: ${message} (the password comes from the URL, PGPASSWORD or ~/.pgpass)`, 'storage.auth');
+  }
+  if (/client password must be a (non-empty )?string/i.test(message)) {
+    return new InputError(`${context}: the server asks for a password and none was given (in the URL, PGPASSWORD or ~/.pgpass)`, 'storage.auth');
+  }
+  return new InputError(`${context}: ${message}${code !== undefined && !message.includes(code) ? ` (${code})` : ''}`, isTransient(error) ? 'storage.unreachable' : 'storage.failed');
 }
