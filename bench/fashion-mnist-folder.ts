@@ -38,7 +38,12 @@ if (!Number.isInteger(perClass) || perClass < 1) fail(`--per-class: expected a p
 /** The package's images of one class: either one flat pixel array or one 784-array per image. */
 async function classImages(label: number): Promise<number[][]> {
   const file = join(packageDir, 'src', 'clothes', `${label}.json`);
-  const parsed = JSON.parse(await readFile(file, 'utf8')) as { data?: unknown };
+  let parsed: { data?: unknown };
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8')) as { data?: unknown };
+  } catch (error) {
+    fail(`${file}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (is --package the unpacked package folder?)`);
+  }
   const data = parsed.data;
   if (!Array.isArray(data)) fail(`${file}: no "data" array`);
   if (Array.isArray(data[0])) return data as number[][];
@@ -48,9 +53,11 @@ async function classImages(label: number): Promise<number[][]> {
   return images;
 }
 
+// NOTE: the first class is read before the output folder is replaced, so a wrong --package removes nothing.
+const first = await classImages(0);
 await rm(out, { recursive: true, force: true });
 for (const [label, name] of CLASSES.entries()) {
-  const images = await classImages(label);
+  const images = label === 0 ? first : await classImages(label);
   if (images.length < perClass) fail(`class ${name}: ${images.length} images, fewer than --per-class ${perClass}`);
   await mkdir(join(out, name), { recursive: true });
   for (let i = 0; i < perClass; i++) {
