@@ -125,7 +125,7 @@ async function main(): Promise<void> {
       const settings = parseSettings(config);
       const extra = Object.entries(entry.config).filter(([k]) => !['model', 'pct_to_freeze', 'batch_size'].includes(k)).map(([k, v]) => `${k}=${v}`).join(' ');
       for (let epoch = 1; epoch <= entry.epochs; epoch++) {
-        const predicted = predict(config, epoch);
+        const predicted = predict.seconds(config, epoch);
         if (predicted === undefined) throw new Error(`no prediction for ${JSON.stringify(entry.config)}`);
         since = performance.now();
         const outcome = await trainer.train({ configId: id, config, epoch, maxEpochs: 50, checkpointDir: join(runDir, 'checkpoints', id), signal: new AbortController().signal });

@@ -118,7 +118,9 @@ export class QuickTuneOptimizer implements Optimizer {
       // NOTE: where the trainer has a hand-picked default pipeline, it is the first step (as SMAC puts the default
       // configuration in its initial design): a known-good start gives the search a useful incumbent within
       // seconds, and the model then decides whether to train it further against everything else.
-      return this.choose(byDefault);
+      const suggestion = this.choose(byDefault);
+      const seconds = this.settings.costAware ? this.costs.trainerCost(byDefault, suggestion.epoch)?.next : undefined;
+      return seconds === undefined ? suggestion : { ...suggestion, predictedSeconds: seconds };
     }
     if (state.observations === 0 && !believing && !this.costs.measured) {
       // NOTE: initial design: one random pipeline at epoch 1 (nothing to condition the GP on yet), as in the paper

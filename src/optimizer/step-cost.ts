@@ -9,18 +9,37 @@ export interface StepCost {
   readonly later: number;
 }
 
+/** One prediction of the trainer's cost model, and the keys its error is learned under. */
+interface TrainerPrediction {
+  readonly epoch: number;
+  readonly seconds: number;
+  readonly keys: readonly string[];
+}
+
+/** The key every observation counts under: the error over all steps. */
+const ALL = '*';
+
 /**
  * What a step will cost, in seconds. With the trainer's own cost model (measured on this machine), its
- * predictions corrected online: each model's observed/predicted ratios, averaged in log space and shrunk
- * towards the ratio over all models (and that towards 1), so a few steps fix a systematic error of the
- * trainer's model without letting one noisy step swing it. Without one, the meta-trained cost model, which
- * adapts online through the predictor's cost refit.
+ * predictions corrected online: the observed/predicted ratios are averaged in log space under each key of the
+ * step's cost regime (from the most general to the most specific, as the trainer names them; one per model
+ * where it names none), each key's mean shrunk towards its parent's and the first key's towards the mean over
+ * all steps, and that towards 1. So a few steps fix a systematic error of the trainer's model, one noisy step
+ * cannot swing it, and an error of one regime (say, a full backward pass under load) does not leak into
+ * another (a cached linear head of the same model), which a single factor per model did: it divided the
+ * expensive epochs by the factor learned from the many cheap ones (measured in docs/benchmark-real.md).
+ * Without a trainer model, the meta-trained cost model, which adapts online through the predictor's cost refit.
  */
 export class StepCostEstimator {
   private readonly configs: readonly Config[];
   private readonly trainer: EpochCostModel | undefined;
-  private readonly byModel = new Map<string, { sum: number; n: number }>();
-  private all = { sum: 0, n: 0 };
+  private readonly logRatios = new Map<string, { sum: number; n: number }>();
+  /**
+   * The trainer's latest prediction for each pipeline's next epoch: what a finished step is compared with. NOTE:
+   * asking again after the step would be wrong: the trainer's model may already count what the step paid once
+   * (a model loaded, features cached) as paid.
+   */
+  private readonly lastPredicted = new Map<number, TrainerPrediction>();
 
   constructor(configs: readonly Config[], trainer: EpochCostModel | undefined) {
     this.configs = configs;
@@ -32,22 +51,23 @@ export class StepCostEstimator {
     return this.trainer !== undefined;
   }
 
-  /** Learns from a finished step of pipeline `pipeline` (its trainer prediction against its measured seconds). */
+  /** Learns from a finished step of pipeline `pipeline` (the trainer's prediction against its measured seconds). */
   observe(pipeline: number, record: StepRecord): void {
     if (!this.trainer || record.status !== 'ok' || !(record.seconds > 0)) return;
-    const config = this.configs[pipeline];
-    if (config === undefined) return;
-    const predicted = this.trainer(config, record.epoch);
-    if (predicted === undefined || !(predicted > 0)) return;
-    const log = Math.log(record.seconds / predicted);
-    const entry = this.byModel.get(config.model) ?? { sum: 0, n: 0 };
-    this.byModel.set(config.model, { sum: entry.sum + log, n: entry.n + 1 });
-    this.all = { sum: this.all.sum + log, n: this.all.n + 1 };
+    const remembered = this.lastPredicted.get(pipeline);
+    this.lastPredicted.delete(pipeline);
+    const prediction = remembered?.epoch === record.epoch ? remembered : this.predict(pipeline, record.epoch);
+    if (prediction === undefined) return;
+    const log = Math.log(record.seconds / prediction.seconds);
+    for (const key of [ALL, ...prediction.keys]) {
+      const entry = this.logRatios.get(key) ?? { sum: 0, n: 0 };
+      this.logRatios.set(key, { sum: entry.sum + log, n: entry.n + 1 });
+    }
   }
 
   /** Costs of each query's next epoch (and later ones); the predictor fills in where the trainer cannot tell. */
   async costs(queries: readonly CurvePoint[], predictor: TaskPredictor): Promise<StepCost[]> {
-    const out: Array<StepCost | undefined> = queries.map((q) => this.fromTrainer(q));
+    const out: Array<StepCost | undefined> = queries.map((q) => this.fromTrainer(q.pipeline, q.epoch));
     const missing = queries.filter((_, k) => out[k] === undefined);
     if (missing.length > 0) {
       const predicted = await predictor.predictCost(missing);
@@ -61,21 +81,35 @@ export class StepCostEstimator {
     return out.map((c) => c ?? { next: 1, later: 1 });
   }
 
-  /** The multiplier learned for a model (1 before any observation). */
-  correction(model: string): number {
-    // NOTE: pseudo-counts: the overall ratio weighs like one step of this model, 1 like one step overall.
-    const overall = this.all.sum / (this.all.n + 1);
-    const entry = this.byModel.get(model) ?? { sum: 0, n: 0 };
-    return Math.exp((entry.sum + overall) / (entry.n + 1));
+  /** The trainer's corrected cost of one step (undefined without a trainer model, or where it cannot tell). */
+  trainerCost(pipeline: number, epoch: number): StepCost | undefined {
+    return this.fromTrainer(pipeline, epoch);
   }
 
-  private fromTrainer(query: CurvePoint): StepCost | undefined {
-    const config = this.configs[query.pipeline];
+  /** The multiplier learned for steps under `keys` (1 before any observation). */
+  correction(keys: readonly string[]): number {
+    // NOTE: pseudo-counts: each key's parent weighs like one step of that key; 1 (no error) like one step overall.
+    let mean = 0;
+    for (const key of [ALL, ...keys]) {
+      const entry = this.logRatios.get(key) ?? { sum: 0, n: 0 };
+      mean = (entry.sum + mean) / (entry.n + 1);
+    }
+    return Math.exp(mean);
+  }
+
+  private predict(pipeline: number, epoch: number): TrainerPrediction | undefined {
+    const config = this.configs[pipeline];
     if (!this.trainer || !config) return undefined;
-    const next = this.trainer(config, query.epoch);
-    if (next === undefined || !(next > 0)) return undefined;
-    const later = this.trainer(config, query.epoch + 1) ?? next;
-    const factor = this.correction(config.model);
-    return { next: next * factor, later: later * factor };
+    const seconds = this.trainer.seconds(config, epoch);
+    if (seconds === undefined || !(seconds > 0)) return undefined;
+    return { epoch, seconds, keys: this.trainer.regime?.(config, epoch) ?? [String(config.model)] };
+  }
+
+  private fromTrainer(pipeline: number, epoch: number): StepCost | undefined {
+    const next = this.predict(pipeline, epoch);
+    if (next === undefined) return undefined;
+    this.lastPredicted.set(pipeline, next);
+    const later = this.predict(pipeline, epoch + 1);
+    return { next: next.seconds * this.correction(next.keys), later: later ? later.seconds * this.correction(later.keys) : next.seconds * this.correction(next.keys) };
   }
 }

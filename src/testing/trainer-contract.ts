@@ -94,7 +94,7 @@ export function trainerContract(name: string, harness: TrainerHarness): void {
         // NOTE: told the one model the test trains, a trainer that probes costs measures no other.
         const cost = await trainer.costModel({ models: [String(harness.config.model)] });
         for (const epoch of [1, 2]) {
-          const seconds = cost(harness.config, epoch);
+          const seconds = cost.seconds(harness.config, epoch);
           assert.ok(seconds === undefined || (seconds > 0 && Number.isFinite(seconds)), `epoch ${epoch}: ${seconds}`);
         }
       });

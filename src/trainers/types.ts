@@ -49,8 +49,9 @@ export interface Trainer {
   datasetMetaFeatures?(): Promise<Readonly<Record<string, number>>>;
   /**
    * What an epoch costs with this trainer on this machine. Called once when a search starts (it may take a
-   * few seconds, e.g. a timed probe); the returned function is cheap and pure. `options.models` may name the
-   * models the search can pick, so the trainer measures only those.
+   * few seconds, e.g. a timed probe); the returned model is cheap. It may know what this trainer has already
+   * paid for (a model loaded, features cached), so it may answer differently after a step. `options.models`
+   * may name the models the search can pick, so the trainer measures only those.
    */
   costModel?(options?: CostModelOptions): Promise<EpochCostModel>;
   /** Where this trainer keeps a pipeline's checkpoints, so the search can keep what it needs and delete the rest. */
@@ -77,7 +78,17 @@ export interface CheckpointLayout {
 }
 
 /**
- * Predicted wall seconds of epoch `epoch` (training + validation) of `config` with a trainer on this machine,
- * or undefined where it cannot tell. Cheap and pure: optimizers call it for every candidate at every ask.
+ * What epochs cost with a trainer on this machine. Cheap: optimizers call `seconds` for every candidate at
+ * every ask.
  */
-export type EpochCostModel = (config: Config, epoch: number) => number | undefined;
+export interface EpochCostModel {
+  /** Predicted wall seconds of epoch `epoch` (training + validation) of `config`, or undefined where it cannot tell. */
+  seconds(config: Config, epoch: number): number | undefined;
+  /**
+   * The cost regime of that step, as keys from the most general to the most specific (for example "features
+   * cached, later epoch", then that for one model, then for one frozen depth). The model's errors differ by
+   * regime (a cached linear head and a full backward pass are timed by different probes), so an online
+   * correction learns one factor per key, each shrunk towards its parent's. Without it: one per model.
+   */
+  regime?(config: Config, epoch: number): readonly string[];
+}

@@ -259,7 +259,7 @@ test('with the trainer\'s own cost model, costs are its predictions corrected by
   const pipelines: Pipeline[] = belief.map((_, i) => ({ id: `p${i}`, config: { model: i === 2 ? 'slow' : 'fast' } }));
   const task = new FixedBelief(belief);
   const state = new PoolState(pipelines.map((p) => p.id), 10);
-  const epochCost = (config: { model: string }, epoch: number) => (config.model === 'slow' ? 10 : 1) * (epoch === 1 ? 2 : 1);
+  const epochCost = { seconds: (config: { model: string }, epoch: number) => (config.model === 'slow' ? 10 : 1) * (epoch === 1 ? 2 : 1) };
   const optimizer = new QuickTuneOptimizer('qt', { pipelines, state, maxEpochs: 10, seed: 0, metaFeatures: {}, predictor: { maxEpochs: 10, forTask: () => task }, epochCost }, QUICKTUNE_DEFAULTS);
   const record = { ...ok('p0', 1, 0.5), seconds: 8 };
   state.observe(record);
@@ -303,7 +303,7 @@ const RANKED_PRIOR = [
 
 test('with a trainer that measures its costs, the first step is the model\'s choice and takes at most a tenth of the budget left', async () => {
   const seconds: Record<string, number> = { m0: 200, m1: 20, m2: 100, m3: 25 };
-  const epochCost = (config: { model: string }) => seconds[config.model];
+  const epochCost = { seconds: (config: { model: string }) => seconds[config.model] };
   for (let seed = 0; seed < 5; seed++) {
     const { optimizer, task, state } = setup(RANKED_PRIOR, {}, seed, { epochCost });
     const first = await optimizer.ask({ remainingSeconds: 300 });
@@ -322,7 +322,7 @@ test('with a trainer that measures its costs, the first step is the model\'s cho
 
 test('where the trainer has a default pipeline, it is the first step; then the model decides', async () => {
   for (let seed = 0; seed < 5; seed++) {
-    const { optimizer, state } = setup(RANKED_PRIOR, {}, seed, { epochCost: () => 1, defaultPipeline: 'p3' });
+    const { optimizer, state } = setup(RANKED_PRIOR, {}, seed, { epochCost: { seconds: () => 1 }, defaultPipeline: 'p3' });
     const first = await optimizer.ask({ remainingSeconds: 300 });
     assert.deepEqual([first?.configId, first?.epoch], ['p3', 1], `seed ${seed}: the default pipeline, though the prior ranks it last`);
     state.claim({ claim: 'k1', configId: 'p3', epoch: 1, worker: 'w1', startedAt: 0 });
@@ -338,7 +338,7 @@ test('where the trainer has a default pipeline, it is the first step; then the m
 });
 
 test('a default pipeline whose first step failed is not proposed again', async () => {
-  const { optimizer, tell } = setup(RANKED_PRIOR, {}, 0, { epochCost: () => 1, defaultPipeline: 'p3' });
+  const { optimizer, tell } = setup(RANKED_PRIOR, {}, 0, { epochCost: { seconds: () => 1 }, defaultPipeline: 'p3' });
   assert.equal((await optimizer.ask({ remainingSeconds: 300 }))?.configId, 'p3');
   await tell({ configId: 'p3', epoch: 1, score: null, seconds: 1, status: 'failed', final: true, finishedAt: 1, error: 'out of memory' });
   const next = await optimizer.ask({ remainingSeconds: 299 });

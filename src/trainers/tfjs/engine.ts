@@ -118,9 +118,11 @@ export class FinetuneEngine {
     const targets = async function* (engine: FinetuneEngine): AsyncGenerator<ProbeTarget> {
       for (const entry of entries) {
         const { size } = await engine.inputSize(entry);
+        const loading = performance.now();
         const pretrained = await engine.models.get(entry.name);
+        const loadSeconds = (performance.now() - loading) / 1000;
         const { train } = await engine.data.pixels(size, signal);
-        yield { pretrained, inputSize: size, images: train, classes: dataset.classes.length };
+        yield { pretrained, inputSize: size, images: train, classes: dataset.classes.length, loadSeconds };
       }
     };
     return probeCosts({ tf: this.tf, backend, targets: targets(this), signal, ...(this.options.cacheDir ? { scratchDir: this.options.cacheDir } : {}) });

@@ -8,7 +8,7 @@ import type { ImageFolderDataset } from '../../data/types.ts';
 import type { CostModelOptions, EpochCostModel, StepOutcome, Trainer, TrainStep } from '../types.ts';
 import type { CostProfile } from './cost/cost-profile.ts';
 import { currentContention, readCachedProfile, writeCachedProfile, type CostProfileKey } from './cost/cost-profile-cache.ts';
-import { epochCostModel } from './cost/epoch-cost-model.ts';
+import { WorkerCostModel } from './cost/worker-cost-model.ts';
 import { DEFAULT_ACTIVATION_BYTES, DEFAULT_FEATURE_CACHE_BYTES } from './memory-limits.ts';
 import type { EngineOptions, FinetuneEngine, StepReport } from './engine.ts';
 import { inputSizeForModel } from './input-size.ts';
@@ -32,6 +32,8 @@ export class TfjsTrainer implements Trainer {
   private engine: Promise<{ engine: FinetuneEngine; backend: string }> | undefined;
   /** The profile the last cost model was built from (for logs, tests and the cost benchmark). */
   lastCostProfile: CostProfile | undefined;
+  /** The last cost model handed out: told what each step leaves warm in the worker. */
+  private costs: WorkerCostModel | undefined;
   /** Details of the last finished step (for logs and tests). */
   lastReport: StepReport | undefined;
   /** Steps run one at a time: a later call waits for the earlier ones (the worker holds one model). */
@@ -93,6 +95,7 @@ export class TfjsTrainer implements Trainer {
     };
     const report = this.settings.inProcess ? await this.trainInProcess(request, step.signal) : await this.trainInWorker(request, step.signal);
     this.lastReport = report;
+    this.costs?.ran(step.config);
     return { score: Math.min(1, Math.max(0, report.score)), seconds: report.seconds, final: report.final };
   }
 
@@ -121,7 +124,10 @@ export class TfjsTrainer implements Trainer {
     this.lastCostProfile = profile;
     log.info({ seconds: Math.round(profile.seconds * 10) / 10, models: profile.models.map((m) => `${m.model}@${m.inputSize}`) }, 'measured epoch costs');
     await writeCachedProfile(key, profile);
-    return this.costModelFrom(profile);
+    const costs = this.costModelFrom(profile);
+    // NOTE: the probe ran in the worker that runs the steps: the models it loaded stay loaded there.
+    costs.loaded(profile.models.map((m) => m.model));
+    return costs;
   }
 
   /** What identifies a cost profile across searches: the models at their sizes on this data's class count. */
@@ -130,13 +136,22 @@ export class TfjsTrainer implements Trainer {
     return { models: Object.fromEntries(asked), classes: this.dataset.classes.length, hubFile: this.engineOptions.hubFile ?? null };
   }
 
-  private costModelFrom(profile: CostProfile): EpochCostModel {
-    return epochCostModel(profile, {
+  private costModelFrom(profile: CostProfile): WorkerCostModel {
+    this.costs = new WorkerCostModel(profile, {
       trainImages: this.dataset.train.length,
       valImages: this.dataset.val.length,
       featureCacheBytes: this.engineOptions.featureCacheBytes ?? DEFAULT_FEATURE_CACHE_BYTES,
       activationBytes: this.engineOptions.activationBytes ?? DEFAULT_ACTIVATION_BYTES,
     });
+    return this.costs;
+  }
+
+  /** A worker process for the next request: the running one, or a new one (which has paid for nothing yet). */
+  private liveWorker(level: string): WorkerHandle {
+    if (this.worker?.alive) return this.worker;
+    this.worker = new WorkerHandle(this.engineOptions, level, this.devices);
+    this.costs?.coldStart();
+    return this.worker;
   }
 
   private async probeCosts(models: readonly string[] | undefined): Promise<CostProfile> {
@@ -147,9 +162,9 @@ export class TfjsTrainer implements Trainer {
       const { engine, backend } = await this.inProcessEngine();
       profile = await engine.costProfile(signal, backend, models);
     } else {
-      if (!this.worker?.alive) this.worker = new WorkerHandle(this.engineOptions, log.level, this.devices);
-      await this.worker.ready;
-      const message = await this.worker.request((id) => ({ type: 'costProfile', id, ...(models ? { models: [...models] } : {}) })).reply;
+      const worker = this.liveWorker(log.level);
+      await worker.ready;
+      const message = await worker.request((id) => ({ type: 'costProfile', id, ...(models ? { models: [...models] } : {}) })).reply;
       if (message.type === 'error') throw new TrainerError(`measuring epoch costs failed: ${message.message}`, message.code);
       if (message.type !== 'costProfile') throw new TrainerError(`unexpected reply '${message.type}' from the tfjs worker`);
       profile = message.value;
@@ -175,8 +190,7 @@ export class TfjsTrainer implements Trainer {
   }
 
   private async trainInWorker(request: Parameters<FinetuneEngine['run']>[0], signal: AbortSignal): Promise<StepReport> {
-    if (!this.worker?.alive) this.worker = new WorkerHandle(this.engineOptions, getLogger('tfjs-trainer').level, this.devices);
-    const worker = this.worker;
+    const worker = this.liveWorker(getLogger('tfjs-trainer').level);
     let pendingId: number | undefined;
     let killTimer: NodeJS.Timeout | undefined;
     // NOTE: an abort first asks the worker to stop between batches (it keeps its caches); a worker stuck in a

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CostProfile, DepthCost } from '../../../src/trainers/tfjs/cost/cost-profile.ts';
 import { CostProfileSchema, PROBE_GRID } from '../../../src/trainers/tfjs/cost/cost-profile.ts';
-import { depthAt, epochCostModel } from '../../../src/trainers/tfjs/cost/epoch-cost-model.ts';
+import { depthAt } from '../../../src/trainers/tfjs/cost/epoch-cost-model.ts';
+import { WorkerCostModel } from '../../../src/trainers/tfjs/cost/worker-cost-model.ts';
 import { TFJS_DEFAULT_CONFIG } from '../../../src/trainers/tfjs/default-config.ts';
 import { createTfjsTrainer } from '../../../src/trainers/tfjs/tfjs-trainer.ts';
 import { tempDir, writeClassFolders } from '../../helpers/image-folder.ts';
@@ -24,7 +25,7 @@ function profile(): CostProfile {
   });
   return {
     backend: 'wasm',
-    models: [{ model: MODEL, inputSize: 128, layers: 100, depths, pixelsPerImage: 1e-4, augmentPerImage: { trivial_augment: 0.004, random_augment: 0.008 }, mixPerImage: 1e-4 }],
+    models: [{ model: MODEL, inputSize: 128, layers: 100, depths, pixelsPerImage: 1e-4, augmentPerImage: { trivial_augment: 0.004, random_augment: 0.008 }, mixPerImage: 1e-4, loadSeconds: 2 }],
     optimizerFactor: { sgd: 0.5, momentum: 0.5, adam: 1, adamw: 1, adamp: 8 },
     clipFactor: 0.3, spRegFactor: 1, writeBytesPerSecond: 1e8, readBytesPerSecond: 5e8, contention: 1, seconds: 3,
   };
@@ -33,10 +34,10 @@ function profile(): CostProfile {
 const data = { trainImages: 290, valImages: 74, featureCacheBytes: 1536 * 2 ** 20, activationBytes: 2 ** 30 };
 
 test('the epoch cost model: cached features after epoch 1, freeze depth, batch size, augmentation, optimizer', () => {
-  const predict = epochCostModel(profile(), data);
+  const predict = new WorkerCostModel(profile(), data);
   const probe = { ...TFJS_DEFAULT_CONFIG };
   const at = (overrides: Record<string, unknown>, epoch: number): number => {
-    const seconds = predict({ ...probe, ...overrides } as typeof probe, epoch);
+    const seconds = predict.seconds({ ...probe, ...overrides } as typeof probe, epoch);
     assert.ok(seconds !== undefined && Number.isFinite(seconds) && seconds > 0, JSON.stringify(overrides));
     return seconds;
   };
@@ -61,14 +62,40 @@ test('the epoch cost model: cached features after epoch 1, freeze depth, batch s
   assert.ok(at(augmented, 1) - at(augmented, 2) < at({ pct_to_freeze: 0.6 }, 1) - at({ pct_to_freeze: 0.6 }, 2));
   assert.ok(at({ pct_to_freeze: 0.6, opt: 'adamp' }, 2) > at({ pct_to_freeze: 0.6, opt: 'sgd' }, 2));
   // Costs are CPU seconds times the contention measured while probing (checkpoint writes excepted).
-  const busy = epochCostModel({ ...profile(), contention: 2 }, data);
+  const busy = new WorkerCostModel({ ...profile(), contention: 2 }, data);
   const probePoint = depthAt(profile().models[0] as NonNullable<CostProfile['models'][0]>, 1);
   const save = (probePoint.trainableParams * 4 * 3) / 1e8;
-  assert.ok(Math.abs(((busy(probe, 2) ?? 0) - save) - 2 * (at({}, 2) - save)) < 1e-9);
+  assert.ok(Math.abs(((busy.seconds(probe, 2) ?? 0) - save) - 2 * (at({}, 2) - save)) < 1e-9);
   // Unknown model, invalid config or epoch: it cannot tell.
-  assert.equal(predict({ ...probe, model: 'resnet_9000' }, 1), undefined);
-  assert.equal(predict({ ...probe, lr: -1 }, 1), undefined);
-  assert.equal(predict(probe, 0), undefined);
+  assert.equal(predict.seconds({ ...probe, model: 'resnet_9000' }, 1), undefined);
+  assert.equal(predict.seconds({ ...probe, lr: -1 }, 1), undefined);
+  assert.equal(predict.seconds(probe, 0), undefined);
+});
+
+test('what the worker has paid for once: a model loaded, features cached at a frozen depth; a new worker pays again', () => {
+  const costs = new WorkerCostModel(profile(), data);
+  const probe = { ...TFJS_DEFAULT_CONFIG };
+  const other = { ...probe, lr: 0.01, batch_size: 16 };
+  const deeper = { ...probe, pct_to_freeze: 0.6 };
+  const seconds = (config: typeof probe, epoch: number): number => costs.seconds(config, epoch) ?? Number.NaN;
+  const cold = { first: seconds(other, 1), deeper: seconds(deeper, 1), later: seconds(other, 2) };
+  assert.deepEqual(costs.regime(other, 1), ['cached first', `${MODEL} cached first`, `${MODEL} cached first 100`]);
+  costs.ran(probe);
+  // The same model and frozen depth: no loading (2 s) and no feature pass over the 364 images (about 3.7 s).
+  const point = depthAt(profile().models[0] as NonNullable<CostProfile['models'][0]>, 1);
+  const featurePass = Math.ceil(290 / 32) * point.prefixPerCall + Math.ceil(74 / 32) * point.prefixPerCall + 364 * (point.prefixPerImage + 1e-4);
+  const saved = cold.first - seconds(other, 1);
+  assert.ok(Math.abs(saved - (2 + featurePass + point.stepPerCall + 2 * point.stepPerImage)) < 1e-9, `saved ${saved} s`);
+  assert.deepEqual(costs.regime(other, 1), ['cached first-warm', `${MODEL} cached first-warm`, `${MODEL} cached first-warm 100`]);
+  // Another depth computes its own features, but the model is loaded; later epochs never paid either.
+  assert.ok(Math.abs(cold.deeper - seconds(deeper, 1) - 2) < 1e-9);
+  assert.equal(seconds(other, 2), cold.later);
+  // Augmentation feeds pixels through the whole network every epoch: another regime.
+  assert.deepEqual(costs.regime({ ...probe, data_augmentation: 'trivial_augment' }, 3)[0], 'full');
+  costs.coldStart();
+  assert.equal(seconds(other, 1), cold.first);
+  costs.loaded([MODEL]);
+  assert.ok(Math.abs(cold.first - seconds(other, 1) - 2) < 1e-9, 'the probe loaded the model in this worker');
 });
 
 test('depthAt interpolates linearly between probe points and clamps outside them', () => {
@@ -96,15 +123,20 @@ test('costModel() measures a profile in the worker process and predicts finite s
     assert.ok(full && probe && full.trainableParams > 100 * probe.trainableParams && probe.frontierFloats === 1280);
     for (const pct of PROBE_GRID) {
       for (const epoch of [1, 2]) {
-        const seconds = predict({ ...TFJS_DEFAULT_CONFIG, pct_to_freeze: pct }, epoch);
+        const seconds = predict.seconds({ ...TFJS_DEFAULT_CONFIG, pct_to_freeze: pct }, epoch);
         assert.ok(seconds !== undefined && Number.isFinite(seconds) && seconds > 0, `pct ${pct} epoch ${epoch}: ${seconds}`);
       }
     }
-    assert.equal(predict({ ...TFJS_DEFAULT_CONFIG, model: 'inception_v3_nsfwjs' }, 1), undefined, 'a model that was not probed');
+    assert.equal(predict.seconds({ ...TFJS_DEFAULT_CONFIG, model: 'inception_v3_nsfwjs' }, 1), undefined, 'a model that was not probed');
     // The worker is the one that trains: it keeps running, warm, for the steps.
     const pid = trainer.workerPid;
+    const another = { ...TFJS_DEFAULT_CONFIG, lr: 0.01 };
+    const before = predict.seconds(another, 1) ?? 0;
     await trainer.train({ configId: 'p', config: TFJS_DEFAULT_CONFIG, epoch: 1, maxEpochs: 2, checkpointDir: runDir, signal: new AbortController().signal });
     assert.equal(trainer.workerPid, pid);
+    // That step cached the features another linear probe of the model needs: its first epoch costs less now.
+    assert.ok((predict.seconds(another, 1) ?? Infinity) < before, `${predict.seconds(another, 1)} vs ${before}`);
+    assert.equal(predict.regime?.(another, 1)[0], 'cached first-warm');
     const report = trainer.lastReport;
     assert.ok(report && report.cpuSeconds > 0 && report.cpuSeconds < report.seconds * 4, `CPU ${report?.cpuSeconds} s, wall ${report?.seconds} s`);
     assert.ok(measured.contention >= 1);
@@ -121,7 +153,7 @@ test("a machine's measured costs are kept: the same models at the same sizes are
     const trainer = await createTfjsTrainer({ dataset, runDir: await tempDir(), seed: 0, settings: { inputSize } });
     try {
       const predict = await trainer.costModel({ models: [MODEL] });
-      return { profile: CostProfileSchema.parse(trainer.lastCostProfile), seconds: predict(TFJS_DEFAULT_CONFIG, 1) };
+      return { profile: CostProfileSchema.parse(trainer.lastCostProfile), seconds: predict.seconds(TFJS_DEFAULT_CONFIG, 1) };
     } finally {
       await trainer.close();
     }

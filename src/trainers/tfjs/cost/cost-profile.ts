@@ -50,6 +50,11 @@ export const ModelCostSchema = z.object({
   augmentPerImage: z.object({ trivial_augment: z.number().nonnegative(), random_augment: z.number().nonnegative() }),
   /** Extra seconds per image of mixup/cutmix. */
   mixPerImage: z.number().nonnegative(),
+  /**
+   * Wall seconds of the model's first use in a worker process: loading its weights, sizing its features and the
+   * first pass of its kernels. Paid by the first step of the model unless the probe (same process) paid it.
+   */
+  loadSeconds: z.number().nonnegative(),
 });
 export type ModelCost = z.infer<typeof ModelCostSchema>;
 

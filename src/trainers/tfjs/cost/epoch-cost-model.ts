@@ -1,7 +1,5 @@
-import type { Config } from '../../../space/types.ts';
-import type { EpochCostModel } from '../../types.ts';
 import { mixingActive } from '../data/mixing.ts';
-import { parseSettings, type TrainSettings } from '../settings.ts';
+import type { TrainSettings } from '../settings.ts';
 import type { CostProfile, DepthCost, ModelCost } from './cost-profile.ts';
 
 /** What an epoch's cost depends on besides the measured profile. */
@@ -59,27 +57,91 @@ function microBatches(images: number, batch: number, micro: number): number {
 }
 
 /**
+ * What a worker process pays once and then keeps (the engine's caches), by key: a model loaded, the features of
+ * a frozen prefix cached for the training or the validation images, a micro-batch size measured. A step whose
+ * key is warm does not pay it again.
+ */
+export interface Warmth {
+  has(key: string): boolean;
+}
+
+/** Nothing paid yet: a fresh worker. */
+export const COLD: Warmth = { has: () => false };
+
+/** How a step of `settings` uses the engine's caches. */
+interface CacheUse {
+  readonly frozenLayers: number;
+  /** Training images as cached features (a frozen prefix, no augmentation or mixing, within the cache budget). */
+  readonly trainCached: boolean;
+  /** Validation images as cached features (within the cache budget). */
+  readonly valCached: boolean;
+}
+
+function cacheUse(model: ModelCost, settings: TrainSettings, data: EpochCostData): CacheUse {
+  const d = depthAt(model, settings.pctToFreeze);
+  const mixing = mixingActive({ mixup: settings.mixup, cutmix: settings.cutmix, prob: settings.mixupProb, smoothing: 0 });
+  const frozenLayers = Math.round(settings.pctToFreeze * model.layers);
+  const featureBytes = d.frontierFloats * 4;
+  return {
+    frozenLayers,
+    trainCached: frozenLayers > 0 && settings.augmentation === 'none' && !mixing && featureBytes * (data.trainImages + data.valImages) <= data.featureCacheBytes,
+    valCached: featureBytes * data.valImages <= data.featureCacheBytes,
+  };
+}
+
+/** The warmth key of a model loaded in the worker. */
+export function loadKey(model: string): string {
+  return `load|${model}`;
+}
+
+/** The warmth keys of a step (as the engine keys its caches: model, frozen layers, cached or pixel input). */
+function warmthKeys(model: ModelCost, use: CacheUse): { load: string; train: string; val: string; microBatch: string } {
+  const prefix = `${model.model}|${use.frozenLayers}`;
+  return { load: loadKey(model.model), train: `train|${prefix}`, val: `val|${prefix}`, microBatch: `micro|${prefix}|${use.trainCached ? 'cached' : 'pixels'}` };
+}
+
+/** The warmth keys a successful step of `settings` leaves warm in its worker. */
+export function keysPaidBy(model: ModelCost, settings: TrainSettings, data: EpochCostData): string[] {
+  const use = cacheUse(model, settings, data);
+  const keys = warmthKeys(model, use);
+  return [keys.load, keys.val, keys.microBatch, ...(use.trainCached ? [keys.train] : [])];
+}
+
+/**
+ * The step's cost regime, from the most general key to the most specific: whether it trains on cached features
+ * or runs the whole network, and for epoch 1 whether the features are still to compute; then per model; then
+ * per frozen depth. The cost model's errors differ between them (each is timed by other probes).
+ */
+export function costRegime(model: ModelCost, settings: TrainSettings, epoch: number, data: EpochCostData, warm: Warmth): string[] {
+  const use = cacheUse(model, settings, data);
+  const keys = warmthKeys(model, use);
+  let kind = use.trainCached ? 'cached' : 'full';
+  if (epoch === 1) kind += warm.has(use.trainCached ? keys.train : keys.val) ? ' first-warm' : ' first';
+  return [kind, `${model.model} ${kind}`, `${model.model} ${kind} ${use.frozenLayers}`];
+}
+
+/**
  * Predicted seconds of one step, as the engine reports it. Every term is a measured cost (cost-profile.ts)
  * times how often the epoch pays it:
  * - training: per micro-batch a fixed part and a part per image, one optimizer update per batch (with clipping
  *   and L2-SP when set), and per image the frozen prefix plus the input pipeline unless features are cached;
  * - validation: the trainable part's forward pass per image (plus the prefix when its features do not fit);
- * - epoch 1 also computes the frozen prefix's features of every image (NOTE: as if no earlier pipeline of the
- *   same model and frozen depth had cached them: a pure function cannot know, and the first one does pay);
+ * - epoch 1 also computes the frozen prefix's features of every image and sizes the micro-batches, unless the
+ *   worker did so for an earlier pipeline of the same model and frozen depth (`warm`); the first step of a
+ *   model in a worker also loads it;
  * - every step builds the model (and warms its kernels up) and writes its checkpoint; later epochs also read
  *   the previous one.
  * The measured costs are CPU seconds: the sum is scaled by the contention measured while probing (checkpoint
- * writes, timed on the wall clock, are not).
+ * writes and model loading, timed on the wall clock, are not).
  */
-export function stepSeconds(profile: CostProfile, model: ModelCost, settings: TrainSettings, epoch: number, data: EpochCostData): number {
+export function stepSeconds(profile: CostProfile, model: ModelCost, settings: TrainSettings, epoch: number, data: EpochCostData, warm: Warmth = COLD): number {
   const d = depthAt(model, settings.pctToFreeze);
   const n = data.trainImages;
   const v = data.valImages;
   const mixing = mixingActive({ mixup: settings.mixup, cutmix: settings.cutmix, prob: settings.mixupProb, smoothing: 0 });
-  const frozen = Math.round(settings.pctToFreeze * model.layers) > 0;
-  const featureBytes = d.frontierFloats * 4;
-  const trainCached = frozen && settings.augmentation === 'none' && !mixing && featureBytes * (n + v) <= data.featureCacheBytes;
-  const valCached = featureBytes * v <= data.featureCacheBytes;
+  const use = cacheUse(model, settings, data);
+  const keys = warmthKeys(model, use);
+  const { trainCached, valCached } = use;
   const pixels = model.pixelsPerImage;
   const augment = settings.augmentation === 'none' ? 0 : model.augmentPerImage[settings.augmentation === 'trivial_augment' ? 'trivial_augment' : 'random_augment'];
 
@@ -98,27 +160,16 @@ export function stepSeconds(profile: CostProfile, model: ModelCost, settings: Tr
 
   // The engine computes features 32 images at a time.
   const cache = (images: number): number => Math.ceil(images / FEATURE_BATCH) * d.prefixPerCall + images * (d.prefixPerImage + pixels);
-  const firstEpoch = epoch === 1 ? (trainCached ? cache(n) : 0) + (valCached ? cache(v) : 0) + d.stepPerCall + 2 * d.stepPerImage : 0;
+  const firstEpoch = epoch === 1
+    ? (trainCached && !warm.has(keys.train) ? cache(n) : 0) + (valCached && !warm.has(keys.val) ? cache(v) : 0) + (warm.has(keys.microBatch) ? 0 : d.stepPerCall + 2 * d.stepPerImage)
+    : 0;
+  // NOTE: only epoch 1 is charged the model's loading: a later epoch of a worker that never loaded it is a
+  // resumed search or another worker slot's step, which this model cannot see.
+  const load = epoch === 1 && !warm.has(keys.load) ? model.loadSeconds : 0;
 
   const slots = settings.opt === 'sgd' || settings.opt === 'momentum' ? 1 : 2;
   const checkpointBytes = d.trainableParams * 4 * (1 + slots);
   const save = checkpointBytes / profile.writeBytesPerSecond;
   const resume = epoch > 1 ? checkpointBytes / profile.readBytesPerSecond + d.buildSeconds : 0;
-  return (train + validation + firstEpoch + d.buildSeconds + d.warmupSeconds + resume) * profile.contention + save;
-}
-
-/** The tfjs trainer's {@link EpochCostModel} over a measured profile: undefined for an unknown model or a config the trainer would reject. */
-export function epochCostModel(profile: CostProfile, data: EpochCostData): EpochCostModel {
-  const models = new Map(profile.models.map((m) => [m.model, m]));
-  return (config: Config, epoch: number) => {
-    const model = models.get(config.model);
-    if (!model || !Number.isInteger(epoch) || epoch < 1) return undefined;
-    let settings: TrainSettings;
-    try {
-      settings = parseSettings(config);
-    } catch {
-      return undefined;
-    }
-    return stepSeconds(profile, model, settings, epoch, data);
-  };
+  return (train + validation + firstEpoch + d.buildSeconds + d.warmupSeconds + resume) * profile.contention + save + load;
 }

@@ -21,6 +21,8 @@ export interface ProbeTarget {
   readonly inputSize: number;
   readonly images: DecodedImages;
   readonly classes: number;
+  /** Wall seconds it took to load the model's weights for the probe (0 when the process had them already). */
+  readonly loadSeconds: number;
 }
 
 export interface ProbeContext {
@@ -127,8 +129,10 @@ async function probeModel(tf: Tf, target: ProbeTarget, signal: AbortSignal, meas
   const input = pixelBatch(images, indices, scaling, undefined, undefined);
   const mixPerImage = perImage(3, () => mixBatch(input.slice(), PROBE_IMAGES, size, { mixup: 1, cutmix: 1, prob: 1, smoothing: 0 }, random));
 
+  const firstUse = performance.now();
   const width = featureWidth(tf, pretrained, size);
   warmUp(tf, target, input, width);
+  const loadSeconds = target.loadSeconds + seconds(firstUse);
   const depths: DepthCost[] = [];
   const relative: Record<string, number> = {};
   let layers = 1;
@@ -156,7 +160,7 @@ async function probeModel(tf: Tf, target: ProbeTarget, signal: AbortSignal, meas
   }
   depths.sort((a, b) => a.pct - b.pct);
   return {
-    model: { model: pretrained.name, inputSize: size, layers, depths, pixelsPerImage, augmentPerImage, mixPerImage },
+    model: { model: pretrained.name, inputSize: size, layers, depths, pixelsPerImage, augmentPerImage, mixPerImage, loadSeconds },
     relative: measureRelative ? relative : undefined,
   };
 }
