@@ -9,6 +9,10 @@
  * correction a search on a real trainer applies (learned from the episode's own prequential errors).
  *
  * node dist/bench/predictor-tfjs-quality.js --curves curves.json [--context 10,25] [--episodes 10] [--seed 0] [--fit-steps 0]
+ *   [--predictor DIR] [--tasks NAME,...]
+ *   --predictor: another predictor checkpoint than the shipped one (for example one meta-trained with some of
+ *   these curves added as tasks, `quicktune meta-train --exclude` leaving out the ones scored here);
+ *   --tasks: score only these recorded tasks (all of them still serve the references).
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -30,8 +34,13 @@ const { values } = parseArgs({
     // Adam steps of the score model on each episode's observations, from the meta-trained weights (the
     // search's paper schedule restarts with 1000); 0: the GP is only conditioned (the shipped default).
     'fit-steps': { type: 'string', default: '0' },
+    predictor: { type: 'string' },
+    tasks: { type: 'string' },
   },
 });
+
+/** How the tables name the predictor scored. */
+const PREDICTOR = values.predictor === undefined ? 'shipped predictor' : 'given predictor';
 
 /** A recorded task as a meta-dataset task, so the meta-dataset's episode sampler and references apply. */
 function asMetaTask(task: RecordedTask): MetaTask {
@@ -66,7 +75,9 @@ async function main(): Promise<void> {
   if (!values.curves) throw new Error('--curves FILE.json (written by bench/tfjs-curves.ts)');
   const recorded = JSON.parse(await readFile(values.curves, 'utf8')) as { tasks: RecordedTask[]; epochs: number };
   const tasks = recorded.tasks.map(asMetaTask);
-  const predictor = await loadSearchPredictor(undefined);
+  const predictor = await loadSearchPredictor(values.predictor);
+  const scored = values.tasks === undefined ? tasks : tasks.filter((t) => values.tasks?.split(',').includes(t.name));
+  if (scored.length === 0) throw new Error(`--tasks ${values.tasks}: none of ${tasks.map((t) => t.name).join(', ')}`);
   const contexts = values.context.split(',').map(Number);
   const metrics = new Map<string, Metrics>();
   const metric = (key: string): Metrics => metrics.get(key) ?? metrics.set(key, new Metrics()).get(key)!;
@@ -74,7 +85,7 @@ async function main(): Promise<void> {
   const rank = (key: string, value: number): void => {
     if (Number.isFinite(value)) ranks.set(key, [...(ranks.get(key) ?? []), value]);
   };
-  for (const task of tasks) {
+  for (const task of scored) {
     // NOTE: the references learn from the other recorded tasks only, as the predictor never saw this one.
     const reference = new EpochMeanReference(tasks.filter((t) => t !== task), recorded.epochs);
     const random = new Random(Number(values.seed) * 7919 + task.name.length);
@@ -90,8 +101,8 @@ async function main(): Promise<void> {
           episode.queries.forEach((q, j) => {
             const kind = episode.kinds[j] ?? 'new';
             const truth = episode.truth[j] ?? 0;
-            metric(`shipped predictor|${kind}|${size}`).add(truth, mean[j] ?? 0, std[j] ?? 1);
-            metric(`shipped + online correction|${kind}|${size}`).add(truth, corrected.mean[j] ?? 0, corrected.std[j] ?? 1);
+            metric(`${PREDICTOR}|${kind}|${size}`).add(truth, mean[j] ?? 0, std[j] ?? 1);
+            metric(`${PREDICTOR} + online correction|${kind}|${size}`).add(truth, corrected.mean[j] ?? 0, corrected.std[j] ?? 1);
             metric(`last observed score|${kind}|${size}`).add(truth, reference.lastScore(q.curve, q.epoch), reference.lastScoreRmse);
             metric(`other tasks' mean at epoch|${kind}|${size}`).add(truth, reference.mean[q.epoch] ?? 0, reference.rmse);
           });
@@ -104,8 +115,8 @@ async function main(): Promise<void> {
     }
   }
   const kinds = ['continuing', 'ahead', 'new'];
-  const methods = ['shipped predictor', 'shipped + online correction', 'last observed score', "other tasks' mean at epoch"];
-  console.log(`tasks: ${tasks.map((t) => `${t.name} (${t.configs.length} curves)`).join(', ')}; ${values.episodes} episodes per task and n`);
+  const methods = [PREDICTOR, `${PREDICTOR} + online correction`, 'last observed score', "other tasks' mean at epoch"];
+  console.log(`predictor: ${values.predictor ?? 'shipped'}; tasks: ${scored.map((t) => `${t.name} (${t.configs.length} curves)`).join(', ')}; ${values.episodes} episodes per task and n`);
   console.log(`| predictor | n | ${kinds.map((k) => `${k} MSE | ${k} NLPD`).join(' | ')} |`);
   console.log(`|---|---|${kinds.map(() => '---|---|').join('')}`);
   for (const method of methods) {
@@ -119,7 +130,7 @@ async function main(): Promise<void> {
   }
   for (const size of contexts) {
     const list = ranks.get(`new ρ|${size}`) ?? [];
-    console.log(`shipped predictor, rank correlation of new pipelines' predicted and true epoch-1 scores, n≈${size}: ${(list.reduce((a, b) => a + b, 0) / Math.max(1, list.length)).toFixed(3)} over ${list.length} episodes`);
+    console.log(`${PREDICTOR}, rank correlation of new pipelines' predicted and true epoch-1 scores, n≈${size}: ${(list.reduce((a, b) => a + b, 0) / Math.max(1, list.length)).toFixed(3)} over ${list.length} episodes`);
   }
 }
 
