@@ -16,18 +16,20 @@ interface TrainerPrediction {
   readonly keys: readonly string[];
 }
 
-/** The key every observation counts under: the error over all steps. */
+/** Without regimes from the trainer: the key of the error over all steps, the parent of each model's. */
 const ALL = '*';
 
 /**
  * What a step will cost, in seconds. With the trainer's own cost model (measured on this machine), its
  * predictions corrected online: the observed/predicted ratios are averaged in log space under each key of the
- * step's cost regime (from the most general to the most specific, as the trainer names them; one per model
- * where it names none), each key's mean shrunk towards its parent's and the first key's towards the mean over
- * all steps, and that towards 1. So a few steps fix a systematic error of the trainer's model, one noisy step
- * cannot swing it, and an error of one regime (say, a full backward pass under load) does not leak into
- * another (a cached linear head of the same model), which a single factor per model did: it divided the
- * expensive epochs by the factor learned from the many cheap ones (measured in docs/benchmark-real.md).
+ * step's cost regime (from the most general to the most specific, as the trainer names them), each key's mean
+ * shrunk towards its parent's and the first key's towards 1 (no error). So a few steps fix a systematic error
+ * of the trainer's model, one noisy step cannot swing it, and an error of one regime (say, a cached linear head
+ * over-predicted fivefold) does not leak into another (a full backward pass of the same model, predicted
+ * well): a regime never seen starts from the trainer's own prediction. A single factor per model, or one over
+ * all steps above the regimes, divided the expensive epochs by the factor learned from the many cheap ones
+ * (bench/cost-replay.ts; docs/benchmark-real.md). A trainer that names no regime gets one key per model under
+ * one over all steps.
  * Without a trainer model, the meta-trained cost model, which adapts online through the predictor's cost refit.
  */
 export class StepCostEstimator {
@@ -59,7 +61,7 @@ export class StepCostEstimator {
     const prediction = remembered?.epoch === record.epoch ? remembered : this.predict(pipeline, record.epoch);
     if (prediction === undefined) return;
     const log = Math.log(record.seconds / prediction.seconds);
-    for (const key of [ALL, ...prediction.keys]) {
+    for (const key of prediction.keys) {
       const entry = this.logRatios.get(key) ?? { sum: 0, n: 0 };
       this.logRatios.set(key, { sum: entry.sum + log, n: entry.n + 1 });
     }
@@ -90,7 +92,7 @@ export class StepCostEstimator {
   correction(keys: readonly string[]): number {
     // NOTE: pseudo-counts: each key's parent weighs like one step of that key; 1 (no error) like one step overall.
     let mean = 0;
-    for (const key of [ALL, ...keys]) {
+    for (const key of keys) {
       const entry = this.logRatios.get(key) ?? { sum: 0, n: 0 };
       mean = (entry.sum + mean) / (entry.n + 1);
     }
@@ -102,7 +104,7 @@ export class StepCostEstimator {
     if (!this.trainer || !config) return undefined;
     const seconds = this.trainer.seconds(config, epoch);
     if (seconds === undefined || !(seconds > 0)) return undefined;
-    return { epoch, seconds, keys: this.trainer.regime?.(config, epoch) ?? [String(config.model)] };
+    return { epoch, seconds, keys: this.trainer.regime?.(config, epoch) ?? [ALL, String(config.model)] };
   }
 
   private fromTrainer(pipeline: number, epoch: number): StepCost | undefined {

@@ -7,10 +7,11 @@ import type { Config } from '../../src/space/types.ts';
 import type { EpochCostModel } from '../../src/trainers/types.ts';
 
 /** Two regimes of one model: cheap epochs the trainer over-predicts, expensive ones it under-predicts. */
-const configs: Config[] = [{ model: 'm', cheap: 1 }, { model: 'm', cheap: 0 }, { model: 'n', cheap: 1 }];
+const configs: Config[] = [{ model: 'm', cheap: 1 }, { model: 'm', cheap: 0 }, { model: 'n', cheap: 1 }, { model: 'm', cheap: 0, augmented: 1 }];
+const kind = (config: Config): string => (config.augmented ? 'augmented' : config.cheap ? 'cached' : 'full');
 const trainer: EpochCostModel = {
   seconds: (config) => (config.cheap ? 1 : 10),
-  regime: (config) => [config.cheap ? 'cached' : 'full', `${String(config.model)} ${config.cheap ? 'cached' : 'full'}`],
+  regime: (config) => [kind(config), `${String(config.model)} ${kind(config)}`],
 };
 const noPredictor = { predictCost: async () => [] } as unknown as TaskPredictor;
 const ok = (configId: string, epoch: number, seconds: number): StepRecord => ({ configId, epoch, score: 0.5, seconds, status: 'ok', final: false, finishedAt: 0 });
@@ -40,6 +41,17 @@ test("an error learned in one cost regime does not leak into another regime of t
   // Another model's cheap epochs borrow the regime's error, not the expensive one's.
   const other = await next(estimator, 2, 1);
   assert.ok(other > 0.25 && other < 0.6, `another model's cheap epoch ${other} s`);
+  // A regime never seen: the trainer's own prediction, whatever the others learned.
+  assert.equal(await next(estimator, 3, 1), 10);
+});
+
+test('a trainer that names no regime: one factor per model, under one over all steps', async () => {
+  const estimator = new StepCostEstimator(configs, { seconds: trainer.seconds });
+  await next(estimator, 0, 1);
+  estimator.observe(0, ok('p0', 1, 4));
+  // NOTE: log 4 under the overall key (shrunk: half of it) and under model m (half of log 4 plus that).
+  assert.ok(Math.abs((await next(estimator, 1, 1)) - 10 * Math.exp((Math.log(4) + Math.log(4) / 2) / 2)) < 1e-9);
+  assert.ok(Math.abs((await next(estimator, 2, 1)) - Math.exp(Math.log(4) / 2)) < 1e-9, 'another model: the overall factor');
 });
 
 test('a finished step is compared with the prediction made before it ran, not with a later one', async () => {
