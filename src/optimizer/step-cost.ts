@@ -29,7 +29,7 @@ const ALL = '*';
  * well): a regime never seen starts from the trainer's own prediction. A single factor per model, or one over
  * all steps above the regimes, divided the expensive epochs by the factor learned from the many cheap ones
  * (bench/cost-replay.ts; docs/benchmark-real.md). A trainer that names no regime gets one key per model under
- * one over all steps.
+ * one over all steps. Under the most specific key, each pipeline has its own.
  * Without a trainer model, the meta-trained cost model, which adapts online through the predictor's cost refit.
  */
 export class StepCostEstimator {
@@ -104,7 +104,10 @@ export class StepCostEstimator {
     if (!this.trainer || !config) return undefined;
     const seconds = this.trainer.seconds(config, epoch);
     if (seconds === undefined || !(seconds > 0)) return undefined;
-    return { epoch, seconds, keys: this.trainer.regime?.(config, epoch) ?? [ALL, String(config.model)] };
+    const keys = this.trainer.regime?.(config, epoch) ?? [ALL, String(config.model)];
+    // NOTE: the most specific key is the pipeline's own (within its regime): its earlier epochs tell most
+    // about its next one (a full finetune predicted at 15 s whose first epoch took 52 s will take about 52 s).
+    return { epoch, seconds, keys: [...keys, `${keys.at(-1) ?? ''} #${pipeline}`] };
   }
 
   private fromTrainer(pipeline: number, epoch: number): StepCost | undefined {

@@ -79,19 +79,21 @@ test('what the worker has paid for once: a model loaded, features cached at a fr
   const deeper = { ...probe, pct_to_freeze: 0.6 };
   const seconds = (config: typeof probe, epoch: number): number => costs.seconds(config, epoch) ?? Number.NaN;
   const cold = { first: seconds(other, 1), deeper: seconds(deeper, 1), later: seconds(other, 2) };
-  assert.deepEqual(costs.regime(other, 1), ['cached first', `${MODEL} cached first`, `${MODEL} cached first 100`]);
+  assert.deepEqual(costs.regime(other, 1), ['head cached first', `${MODEL} head cached first`, `${MODEL} head cached first 100`]);
   costs.ran(probe);
   // The same model and frozen depth: no loading (2 s) and no feature pass over the 364 images (about 3.7 s).
   const point = depthAt(profile().models[0] as NonNullable<CostProfile['models'][0]>, 1);
   const featurePass = Math.ceil(290 / 32) * point.prefixPerCall + Math.ceil(74 / 32) * point.prefixPerCall + 364 * (point.prefixPerImage + 1e-4);
   const saved = cold.first - seconds(other, 1);
   assert.ok(Math.abs(saved - (2 + featurePass + point.stepPerCall + 2 * point.stepPerImage)) < 1e-9, `saved ${saved} s`);
-  assert.deepEqual(costs.regime(other, 1), ['cached first-warm', `${MODEL} cached first-warm`, `${MODEL} cached first-warm 100`]);
+  assert.deepEqual(costs.regime(other, 1), ['head cached first-warm', `${MODEL} head cached first-warm`, `${MODEL} head cached first-warm 100`]);
   // Another depth computes its own features, but the model is loaded; later epochs never paid either.
   assert.ok(Math.abs(cold.deeper - seconds(deeper, 1) - 2) < 1e-9);
   assert.equal(seconds(other, 2), cold.later);
-  // Augmentation feeds pixels through the whole network every epoch: another regime.
-  assert.deepEqual(costs.regime({ ...probe, data_augmentation: 'trivial_augment' }, 3)[0], 'full');
+  // Augmentation feeds pixels through the whole network every epoch: another regime. Training backbone layers
+  // is another again, and there epoch 1 shares the later epochs' regime.
+  assert.deepEqual(costs.regime({ ...probe, data_augmentation: 'trivial_augment' }, 3)[0], 'head pixels');
+  assert.deepEqual([costs.regime(deeper, 1)[0], costs.regime(deeper, 2)[0]], ['backbone cached', 'backbone cached']);
   costs.coldStart();
   assert.equal(seconds(other, 1), cold.first);
   costs.loaded([MODEL]);
@@ -136,7 +138,7 @@ test('costModel() measures a profile in the worker process and predicts finite s
     assert.equal(trainer.workerPid, pid);
     // That step cached the features another linear probe of the model needs: its first epoch costs less now.
     assert.ok((predict.seconds(another, 1) ?? Infinity) < before, `${predict.seconds(another, 1)} vs ${before}`);
-    assert.equal(predict.regime?.(another, 1)[0], 'cached first-warm');
+    assert.equal(predict.regime?.(another, 1)[0], 'head cached first-warm');
     const report = trainer.lastReport;
     assert.ok(report && report.cpuSeconds > 0 && report.cpuSeconds < report.seconds * 4, `CPU ${report?.cpuSeconds} s, wall ${report?.seconds} s`);
     assert.ok(measured.contention >= 1);

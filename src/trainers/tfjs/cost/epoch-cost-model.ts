@@ -108,15 +108,21 @@ export function keysPaidBy(model: ModelCost, settings: TrainSettings, data: Epoc
 }
 
 /**
- * The step's cost regime, from the most general key to the most specific: whether it trains on cached features
- * or runs the whole network, and for epoch 1 whether the features are still to compute; then per model; then
- * per frozen depth. The cost model's errors differ between them (each is timed by other probes).
+ * The step's cost regime, from the most general key to the most specific: what it trains (only the head on a
+ * frozen backbone, or backbone layers too) and on what (cached features of the frozen prefix, or pixels), and
+ * for a head's epoch 1 on cached features whether the features are still to compute; then per model; then per
+ * frozen depth. The cost model's errors differ between them (each is timed by other probes): a head on cached
+ * features was over-predicted fivefold while backbone epochs were predicted well.
+ * NOTE: only a head's epoch 1 is a regime of its own, because there the feature pass is most of the cost;
+ * an epoch 1 that trains backbone layers costs about what its later epochs cost, so it shares their regime and
+ * what a pipeline's first epoch took tells what its second will.
  */
 export function costRegime(model: ModelCost, settings: TrainSettings, epoch: number, data: EpochCostData, warm: Warmth): string[] {
   const use = cacheUse(model, settings, data);
   const keys = warmthKeys(model, use);
-  let kind = use.trainCached ? 'cached' : 'full';
-  if (epoch === 1) kind += warm.has(use.trainCached ? keys.train : keys.val) ? ' first-warm' : ' first';
+  const headOnly = use.frozenLayers >= model.layers;
+  let kind = `${headOnly ? 'head' : 'backbone'} ${use.trainCached ? 'cached' : 'pixels'}`;
+  if (epoch === 1 && headOnly && use.trainCached) kind += warm.has(keys.train) ? ' first-warm' : ' first';
   return [kind, `${model.model} ${kind}`, `${model.model} ${kind} ${use.frozenLayers}`];
 }
 
