@@ -114,10 +114,11 @@ describe('the dashboard page in Chromium', { skip: chromiumSkip() }, () => {
       assert.ok(Number(await field(page, 'steps-total')) >= next, 'the step count card follows (more steps may have come since)');
       t.diagnostic(`a new step was on the page ${latency} ms after the test saw it in the journal`);
 
-      const row = page.locator('#pipelines-table tr.row').first();
-      const id = await row.getAttribute('data-key');
+      const id = await page.locator('#pipelines-table tr.row').first().getAttribute('data-key');
       assert.ok(id);
-      await row.click();
+      // NOTE: the table re-renders as steps arrive and its order can change: click the row of that pipeline, not
+      // whatever row is first by the time of the click (under load, another pipeline's).
+      await page.locator(`#pipelines-table tr.row[data-key="${id}"]`).click();
       const details = page.locator(`#pipeline-details[data-pipeline="${id}"]`);
       await details.waitFor();
       const config = await page.locator('#pipeline-details [data-field="pipeline-config"]').innerText();
