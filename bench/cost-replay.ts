@@ -3,7 +3,9 @@
  * journal.jsonl under --runs, any method), in the order it ran, predicted by the tfjs trainer's cost model
  * from a stored cost profile and corrected online by the optimizer's StepCostEstimator, against the seconds
  * it took. Three variants of the shipped code:
- * - `per model`: one correction factor per model (the estimator before cost regimes), worker state ignored;
+ * - `per model`: no regimes from the trainer, so one correction factor per model (and per pipeline under it:
+ *   the estimator before cost regimes had no pipeline level, and replayed 66% / 70% within 2x on the stamps /
+ *   Fashion-MNIST searches of docs/benchmark-real.md, as those searches ran), worker state ignored;
  * - `regimes`: the factor learned per cost regime (cached features or the whole network, first epoch or later,
  *   model, frozen depth), worker state ignored;
  * - `regimes + worker state`: as searches run now: the model also knows what the worker paid for once.
