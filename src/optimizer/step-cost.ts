@@ -114,7 +114,8 @@ export class StepCostEstimator {
     const next = this.predict(pipeline, epoch);
     if (next === undefined) return undefined;
     this.lastPredicted.set(pipeline, next);
+    const corrected = next.seconds * this.correction(next.keys);
     const later = this.predict(pipeline, epoch + 1);
-    return { next: next.seconds * this.correction(next.keys), later: later ? later.seconds * this.correction(later.keys) : next.seconds * this.correction(next.keys) };
+    return { next: corrected, later: later ? later.seconds * this.correction(later.keys) : corrected };
   }
 }

@@ -15,6 +15,8 @@ export class WorkerCostModel implements EpochCostModel {
   private readonly data: EpochCostData;
   private readonly models: ReadonlyMap<string, ModelCost>;
   private readonly paid = new Set<string>();
+  /** Each config's parsed settings: a search asks for every candidate's seconds and regime at every decision. */
+  private readonly parsed = new WeakMap<Config, TrainSettings | null>();
 
   constructor(profile: CostProfile, data: EpochCostData) {
     this.profile = profile;
@@ -51,10 +53,15 @@ export class WorkerCostModel implements EpochCostModel {
   private parse(config: Config, epoch: number): { model: ModelCost; settings: TrainSettings } | undefined {
     const model = this.models.get(String(config.model));
     if (!model || !Number.isInteger(epoch) || epoch < 1) return undefined;
-    try {
-      return { model, settings: parseSettings(config) };
-    } catch {
-      return undefined;
+    let settings = this.parsed.get(config);
+    if (settings === undefined) {
+      try {
+        settings = parseSettings(config);
+      } catch {
+        settings = null;
+      }
+      this.parsed.set(config, settings);
     }
+    return settings === null ? undefined : { model, settings };
   }
 }
