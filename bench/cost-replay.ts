@@ -6,8 +6,8 @@
  * - `per model`: no regimes from the trainer, so one correction factor per model (and per pipeline under it:
  *   the estimator before cost regimes had no pipeline level, and replayed 66% / 70% within 2x on the stamps /
  *   Fashion-MNIST searches of docs/benchmark-real.md, as those searches ran), worker state ignored;
- * - `regimes`: the factor learned per cost regime (cached features or the whole network, first epoch or later,
- *   model, frozen depth), worker state ignored;
+ * - `regimes`: the factor learned per cost regime (the head alone or backbone layers too, on cached features or
+ *   pixels, a head's first epoch; then model, frozen depth, pipeline), worker state ignored;
  * - `regimes + worker state`: as searches run now: the model also knows what the worker paid for once.
  * And the floor under this machine's load: a continuing epoch predicted as its pipeline's previous epoch took.
  *
@@ -18,15 +18,17 @@
  *   PROFILE.json: the cost profile the searches used ($QUICKTUNE_CACHE_DIR/cost-profiles/*.json); one stored
  *   before profiles recorded model loading gets loadSeconds 0.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readJsonFile } from './json-file.ts';
 import type { StepRecord } from '../src/core/step.ts';
 import { loadImageFolder } from '../src/data/load-image-folder.ts';
 import { StepCostEstimator } from '../src/optimizer/step-cost.ts';
 import type { Config } from '../src/space/types.ts';
 import { loadRun } from '../src/storage/load-run.ts';
 import { CostProfileSchema, type CostProfile } from '../src/trainers/tfjs/cost/cost-profile.ts';
+import type { EpochCostData } from '../src/trainers/tfjs/cost/epoch-cost-model.ts';
 import { WorkerCostModel } from '../src/trainers/tfjs/cost/worker-cost-model.ts';
 import { DEFAULT_ACTIVATION_BYTES, DEFAULT_FEATURE_CACHE_BYTES } from '../src/trainers/tfjs/memory-limits.ts';
 import type { EpochCostModel } from '../src/trainers/types.ts';
@@ -58,7 +60,7 @@ const VARIANTS: readonly Variant[] = [
 ];
 
 /** Predicted / measured seconds of every ok step of one search, with its index in the search. */
-function replay(variant: Variant, profile: CostProfile, data: ConstructorParameters<typeof WorkerCostModel>[1], configs: readonly Config[], ids: readonly string[], steps: readonly StepRecord[]): Array<{ index: number; ratio: number }> {
+function replay(variant: Variant, profile: CostProfile, data: EpochCostData, configs: readonly Config[], ids: readonly string[], steps: readonly StepRecord[]): Array<{ index: number; ratio: number }> {
   const worker = new WorkerCostModel(profile, data);
   const model: EpochCostModel = variant.regimes ? worker : { seconds: (config, epoch) => worker.seconds(config, epoch) };
   const estimator = new StepCostEstimator(configs, model);
@@ -102,8 +104,13 @@ function summary(name: string, ratios: ReadonlyArray<{ index: number; ratio: num
 
 async function main(): Promise<void> {
   if (!values.runs || !values.dataset || !values.profile) throw new Error('usage: --runs DIR --dataset DIR --profile FILE.json');
-  const raw = JSON.parse(await readFile(values.profile, 'utf8')) as { models?: Array<Record<string, unknown>> };
-  const profile = CostProfileSchema.parse({ ...raw, models: raw.models?.map((m) => ({ loadSeconds: 0, ...m })) });
+  const raw = (await readJsonFile(values.profile)) as { models?: Array<Record<string, unknown>> };
+  const parsed = CostProfileSchema.safeParse({ ...raw, models: raw.models?.map((m) => ({ loadSeconds: 0, ...m })) });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${values.profile}: not a cost profile (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})`);
+  }
+  const profile: CostProfile = parsed.data;
   const dataset = await loadImageFolder(values.dataset);
   const data = { trainImages: dataset.train.length, valImages: dataset.val.length, featureCacheBytes: DEFAULT_FEATURE_CACHE_BYTES, activationBytes: DEFAULT_ACTIVATION_BYTES };
   const results = new Map<string, Array<{ index: number; ratio: number }>>();
@@ -122,4 +129,8 @@ async function main(): Promise<void> {
   console.log(summary('floor: previous epoch of the pipeline', results.get('floor') ?? []));
 }
 
-await main();
+// NOTE: bad input (a missing folder or file, a malformed profile or meta-dataset) is one message and exit 2.
+await main().catch((error: unknown) => {
+  process.stderr.write(`cost-replay: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+});

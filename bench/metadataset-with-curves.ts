@@ -10,6 +10,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readJsonFile } from './json-file.ts';
 import { csvLine } from '../src/importers/csv-text.ts';
 import { loadMetaDataset } from '../src/metadata/load.ts';
 import type { RecordedTask } from './tfjs-curves.ts';
@@ -45,7 +46,8 @@ async function main(): Promise<void> {
   if (!values.base || !values.curves || !values.out) throw new Error('usage: --base METADATASET_DIR --curves curves.json --out DIR');
   const read = (file: string): Promise<string> => readFile(join(values.base as string, file), 'utf8');
   const [meta, datasets, configs, curves] = await Promise.all([read('metadataset.json'), read('datasets.csv'), read('configs.csv'), read('curves.csv')]);
-  const recorded = JSON.parse(await readFile(values.curves, 'utf8')) as { tasks: RecordedTask[] };
+  const recorded = (await readJsonFile(values.curves)) as { tasks?: RecordedTask[] };
+  if (!Array.isArray(recorded.tasks)) throw new Error(`${values.curves}: no "tasks" array (expected the output of bench/journal-curves.ts)`);
   const metaColumns = header(datasets).slice(1);
   const configColumns = header(configs).slice(3);
   const rows = { datasets: [withNewline(datasets)], configs: [withNewline(configs)], curves: [withNewline(curves)] };
@@ -80,4 +82,8 @@ async function main(): Promise<void> {
   console.error(`${values.out}: ${loaded.tasks.size} tasks (${added.tasks} recorded), ${added.runs} recorded runs, ${added.points} recorded epochs`);
 }
 
-await main();
+// NOTE: bad input (a missing folder or file, a malformed profile or meta-dataset) is one message and exit 2.
+await main().catch((error: unknown) => {
+  process.stderr.write(`metadataset-with-curves: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+});
