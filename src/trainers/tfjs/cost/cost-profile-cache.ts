@@ -17,7 +17,7 @@ import { CostProfileSchema, PROBE_GRID, type CostProfile } from './cost-profile.
  */
 
 /** Bumped whenever what the probes measure changes, so older profiles are never read. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 export interface CostProfileKey {
   /** Hub model name -> input size, for the models the search asked about. */
