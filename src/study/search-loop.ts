@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunningStep, StepRecord } from '../core/step.ts';
+import type { RunningStep, StepRecord, Suggestion } from '../core/step.ts';
 import { trajectoryOf } from '../core/trajectory.ts';
 import { getLogger } from '../logging.ts';
 import type { Optimizer } from '../optimizer/types.ts';
@@ -120,14 +120,18 @@ export async function runSearchLoop(options: SearchLoopOptions): Promise<SearchO
       const remainingSeconds = options.budgetSeconds === undefined ? undefined : options.budgetSeconds - clock.readyAt(k);
       // NOTE: the step limit is checked again inside the claim's exclusive section, against every worker's
       // claims and records as storage holds them, so many workers never overshoot it.
-      const claim = await study.claim(
-        slot.id,
-        () => clock.readyAt(k),
-        async () => (stepsAtLimit() ? null : timed(k, () => optimizer.ask(remainingSeconds === undefined ? {} : { remainingSeconds }))),
-        tellAll(k),
-      );
+      let decidedAfterBudget = false;
+      const decide = async (): Promise<Suggestion | null> => {
+        if (stepsAtLimit()) return null;
+        const suggestion = await timed(k, () => optimizer.ask(remainingSeconds === undefined ? {} : { remainingSeconds }));
+        // NOTE: deciding takes time (a refit, the acquisition): a decision the budget ran out during starts no step.
+        decidedAfterBudget = options.budgetSeconds !== undefined && clock.readyAt(k) >= options.budgetSeconds;
+        return decidedAfterBudget ? null : suggestion;
+      };
+      const claim = await study.claim(slot.id, () => clock.readyAt(k), decide, tellAll(k));
       if (claim === null) {
-        if (stepsAtLimit()) stopping = 'max-steps';
+        if (decidedAfterBudget) stopping = 'budget';
+        else if (stepsAtLimit()) stopping = 'max-steps';
         return;
       }
       running.set(k, start(k, slot, claim));

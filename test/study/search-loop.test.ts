@@ -100,6 +100,20 @@ test('the budget stops the search after the step that crosses it; max steps stop
   assert.equal(bySteps.records.length, 3);
 });
 
+test('a decision that takes the clock past the budget starts no step', async () => {
+  const clock = new SimulatedClock();
+  const optimizer = new ScriptedOptimizer([s('a', 1), s('a', 2), s('a', 3)]);
+  const ask = optimizer.ask.bind(optimizer);
+  // The second decision (a refit, say) takes 5 s of the clock: asked at 10 s, decided at 15 s, past the 12 s budget.
+  optimizer.ask = async () => {
+    if (optimizer.calls.filter((c) => c === 'ask').length === 1) clock.chargeOverhead(5, 0);
+    return ask();
+  };
+  const outcome = await runSearchLoop({ optimizer, study: await memoryStudy(pipelines, 3), slots: slots(new ReplayTrainer(task)), maxEpochs: 3, clock, budgetSeconds: 12 });
+  assert.equal(outcome.stopReason, 'budget');
+  assert.deepEqual(outcome.records.map((r) => [r.configId, r.epoch]), [['a', 1]]);
+});
+
 test('the simulated clock includes the optimizer overhead in every record', async () => {
   const optimizer = new ScriptedOptimizer([s('a', 1), s('a', 2)], 25);
   const clock = new SimulatedClock();
