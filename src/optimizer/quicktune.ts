@@ -119,7 +119,7 @@ export class QuickTuneOptimizer implements Optimizer {
       // configuration in its initial design): a known-good start gives the search a useful incumbent within
       // seconds, and the model then decides whether to train it further against everything else.
       const suggestion = this.choose(byDefault);
-      const seconds = this.settings.costAware ? this.costs.trainerCost(byDefault, suggestion.epoch)?.next : undefined;
+      const seconds = this.settings.costAware ? this.costs.trainerCost(byDefault, suggestion.epoch, situation.slot)?.next : undefined;
       return seconds === undefined ? suggestion : { ...suggestion, predictedSeconds: seconds };
     }
     if (state.observations === 0 && !believing && !this.costs.measured) {
@@ -132,7 +132,7 @@ export class QuickTuneOptimizer implements Optimizer {
     }
     const started = performance.now();
     await this.update();
-    const { pipeline, seconds } = await this.acquire(candidates, situation.remainingSeconds);
+    const { pipeline, seconds } = await this.acquire(candidates, situation);
     const took = (performance.now() - started) / 1000;
     this.decisionSeconds = this.decisionSeconds === 0 ? took : 0.8 * this.decisionSeconds + 0.2 * took;
     const suggestion = this.choose(pipeline);
@@ -239,7 +239,7 @@ export class QuickTuneOptimizer implements Optimizer {
    * the end. (Horizons are not cut to the budget: that would make a short search's early choices differ from a
    * long one's, which the benchmark's 1 h and 4 h regret, read from 16 h searches, would not measure.)
    */
-  private async acquire(candidates: readonly number[], remainingSeconds: number | undefined): Promise<{ pipeline: number; seconds?: number }> {
+  private async acquire(candidates: readonly number[], { remainingSeconds, slot }: AskSituation): Promise<{ pipeline: number; seconds?: number }> {
     const state = this.state;
     // NOTE: −G trains whole curves, so it compares untried pipelines by their predicted final score.
     const untried = candidates.filter((i) => state.epochsOf(i) === 0);
@@ -250,7 +250,7 @@ export class QuickTuneOptimizer implements Optimizer {
       epoch: blackBox ? 1 : state.epochsOf(i) + 1,
       curve: blackBox ? [] : state.curve(i),
     }));
-    const cost = this.settings.costAware ? await this.costs.costs(next, this.predictor) : undefined;
+    const cost = this.settings.costAware ? await this.costs.costs(next, this.predictor, slot) : undefined;
     // NOTE: anytime: before anything is known, no step may take more than a small share of the budget left.
     const share = state.observations === 0 && this.costs.measured ? FIRST_STEP_BUDGET_SHARE : 1;
     const left = cost === undefined || remainingSeconds === undefined ? Infinity : remainingSeconds * share;

@@ -58,7 +58,7 @@ export class StepCostEstimator {
     if (!this.trainer || record.status !== 'ok' || !(record.seconds > 0)) return;
     const remembered = this.lastPredicted.get(pipeline);
     this.lastPredicted.delete(pipeline);
-    const prediction = remembered?.epoch === record.epoch ? remembered : this.predict(pipeline, record.epoch);
+    const prediction = remembered?.epoch === record.epoch ? remembered : this.predict(pipeline, record.epoch, 0);
     if (prediction === undefined) return;
     const log = Math.log(record.seconds / prediction.seconds);
     for (const key of prediction.keys) {
@@ -67,9 +67,12 @@ export class StepCostEstimator {
     }
   }
 
-  /** Costs of each query's next epoch (and later ones); the predictor fills in where the trainer cannot tell. */
-  async costs(queries: readonly CurvePoint[], predictor: TaskPredictor): Promise<StepCost[]> {
-    const out: Array<StepCost | undefined> = queries.map((q) => this.fromTrainer(q.pipeline, q.epoch));
+  /**
+   * Costs of each query's next epoch (and later ones) if worker slot `slot` runs it; the predictor fills in where
+   * the trainer cannot tell.
+   */
+  async costs(queries: readonly CurvePoint[], predictor: TaskPredictor, slot = 0): Promise<StepCost[]> {
+    const out: Array<StepCost | undefined> = queries.map((q) => this.fromTrainer(q.pipeline, q.epoch, slot));
     const missing = queries.filter((_, k) => out[k] === undefined);
     if (missing.length > 0) {
       const predicted = await predictor.predictCost(missing);
@@ -83,9 +86,9 @@ export class StepCostEstimator {
     return out.map((c) => c ?? { next: 1, later: 1 });
   }
 
-  /** The trainer's corrected cost of one step (undefined without a trainer model, or where it cannot tell). */
-  trainerCost(pipeline: number, epoch: number): StepCost | undefined {
-    return this.fromTrainer(pipeline, epoch);
+  /** The trainer's corrected cost of one step on `slot` (undefined without a trainer model, or where it cannot tell). */
+  trainerCost(pipeline: number, epoch: number, slot = 0): StepCost | undefined {
+    return this.fromTrainer(pipeline, epoch, slot);
   }
 
   /** The multiplier learned for steps under `keys` (1 before any observation). */
@@ -99,23 +102,23 @@ export class StepCostEstimator {
     return Math.exp(mean);
   }
 
-  private predict(pipeline: number, epoch: number): TrainerPrediction | undefined {
+  private predict(pipeline: number, epoch: number, slot: number): TrainerPrediction | undefined {
     const config = this.configs[pipeline];
     if (!this.trainer || !config) return undefined;
-    const seconds = this.trainer.seconds(config, epoch);
+    const seconds = this.trainer.seconds(config, epoch, slot);
     if (seconds === undefined || !(seconds > 0)) return undefined;
-    const keys = this.trainer.regime?.(config, epoch) ?? [ALL, String(config.model)];
+    const keys = this.trainer.regime?.(config, epoch, slot) ?? [ALL, String(config.model)];
     // NOTE: the most specific key is the pipeline's own (within its regime): its earlier epochs tell most
     // about its next one (a full finetune predicted at 15 s whose first epoch took 52 s will take about 52 s).
     return { epoch, seconds, keys: [...keys, `${keys.at(-1) ?? ''} #${pipeline}`] };
   }
 
-  private fromTrainer(pipeline: number, epoch: number): StepCost | undefined {
-    const next = this.predict(pipeline, epoch);
+  private fromTrainer(pipeline: number, epoch: number, slot: number): StepCost | undefined {
+    const next = this.predict(pipeline, epoch, slot);
     if (next === undefined) return undefined;
     this.lastPredicted.set(pipeline, next);
     const corrected = next.seconds * this.correction(next.keys);
-    const later = this.predict(pipeline, epoch + 1);
+    const later = this.predict(pipeline, epoch + 1, slot);
     return { next: corrected, later: later ? later.seconds * this.correction(later.keys) : corrected };
   }
 }

@@ -6,6 +6,8 @@ export type { Suggestion } from '../core/step.ts';
 export interface AskSituation {
   /** Seconds left in the search's budget (absent without one); a method may prefer steps that fit in it. */
   readonly remainingSeconds?: number;
+  /** The worker slot that will run the step (its trainer may have paid for some costs already); default 0. */
+  readonly slot?: number;
 }
 
 /**

@@ -11,6 +11,7 @@ import { CheckpointKeeper } from '../study/checkpoint-keeper.ts';
 import { RealClock } from '../study/clock.ts';
 import { runSearchLoop, type StopReason, type WorkerSlot } from '../study/search-loop.ts';
 import type { Study } from '../study/study.ts';
+import { slotCostModel } from '../trainers/slot-cost-model.ts';
 import type { Trainer } from '../trainers/types.ts';
 import { abortOnSignals } from './interrupt.ts';
 import type { SearchTarget } from './search-target.ts';
@@ -104,7 +105,7 @@ export async function runStudySession(parts: StudySessionParts): Promise<StudySe
   const pool = study.snapshot().pool;
   // NOTE: the cost model may time probes per model (seconds each): only the pool's models are worth measuring.
   const models = [...new Set(pool.map((p) => String(p.config.model)))];
-  const epochCost = method.needsPredictor ? await first.costModel?.({ models }) : undefined;
+  const epochCost = method.needsPredictor ? await slotCostModel(parts.trainers, { models }) : undefined;
   // NOTE: a worker's target builds its own pool; its default pipeline counts only where the study's pool has it.
   const defaultPipeline = target.defaultPipeline !== undefined && pool.some((p) => p.id === target.defaultPipeline) ? target.defaultPipeline : undefined;
   const optimizer = method.create({

@@ -123,7 +123,7 @@ export async function runSearchLoop(options: SearchLoopOptions): Promise<SearchO
       let decidedAfterBudget = false;
       const decide = async (): Promise<Suggestion | null> => {
         if (stepsAtLimit()) return null;
-        const suggestion = await timed(k, () => optimizer.ask(remainingSeconds === undefined ? {} : { remainingSeconds }));
+        const suggestion = await timed(k, () => optimizer.ask(remainingSeconds === undefined ? { slot: k } : { remainingSeconds, slot: k }));
         // NOTE: deciding takes time (a refit, the acquisition): a decision the budget ran out during starts no step.
         decidedAfterBudget = options.budgetSeconds !== undefined && clock.readyAt(k) >= options.budgetSeconds;
         return decidedAfterBudget ? null : suggestion;

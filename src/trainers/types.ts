@@ -82,13 +82,17 @@ export interface CheckpointLayout {
  * every ask.
  */
 export interface EpochCostModel {
-  /** Predicted wall seconds of epoch `epoch` (training + validation) of `config`, or undefined where it cannot tell. */
-  seconds(config: Config, epoch: number): number | undefined;
+  /**
+   * Predicted wall seconds of epoch `epoch` (training + validation) of `config`, or undefined where it cannot
+   * tell, if worker slot `slot` (default 0) runs it: a model that knows what each slot's trainer has already
+   * paid for (a model loaded, features cached) may answer differently per slot.
+   */
+  seconds(config: Config, epoch: number, slot?: number): number | undefined;
   /**
    * The cost regime of that step, as keys from the most general to the most specific (for example "features
    * cached, later epoch", then that for one model, then for one frozen depth). The model's errors differ by
    * regime (a cached linear head and a full backward pass are timed by different probes), so an online
    * correction learns one factor per key, each shrunk towards its parent's. Without it: one per model.
    */
-  regime?(config: Config, epoch: number): readonly string[];
+  regime?(config: Config, epoch: number, slot?: number): readonly string[];
 }

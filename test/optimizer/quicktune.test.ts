@@ -320,6 +320,20 @@ test('with a trainer that measures its costs, the first step is the model\'s cho
   }
 });
 
+test('the step is costed for the worker slot that asks: what that slot\'s trainer has paid for is cheaper there', async () => {
+  const seconds: Record<string, number> = { m0: 200, m1: 20, m2: 100, m3: 25 };
+  // NOTE: slot 1's worker has m2 loaded and its features cached; slot 0's has not.
+  const epochCost = { seconds: (config: { model: string }, _epoch: number, slot?: number) => (slot === 1 && config.model === 'm2' ? 10 : seconds[config.model]) };
+  for (let seed = 0; seed < 3; seed++) {
+    const onFirst = setup(RANKED_PRIOR, {}, seed, { epochCost });
+    const first = await onFirst.optimizer.ask({ remainingSeconds: 300, slot: 0 });
+    assert.deepEqual([first?.configId, first?.predictedSeconds], ['p1', 20], `seed ${seed}: on slot 0 m2 takes 100 s, over a tenth of the budget`);
+    const onSecond = setup(RANKED_PRIOR, {}, seed, { epochCost });
+    const second = await onSecond.optimizer.ask({ remainingSeconds: 300, slot: 1 });
+    assert.deepEqual([second?.configId, second?.predictedSeconds], ['p2', 10], `seed ${seed}: on slot 1 m2 is warm and the best`);
+  }
+});
+
 test('where the trainer has a default pipeline, it is the first step; then the model decides', async () => {
   for (let seed = 0; seed < 5; seed++) {
     const { optimizer, state } = setup(RANKED_PRIOR, {}, seed, { epochCost: { seconds: () => 1 }, defaultPipeline: 'p3' });

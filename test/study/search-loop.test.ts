@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { StepRecord, Suggestion } from '../../src/core/step.ts';
 import { InternalError } from '../../src/errors.ts';
 import { METHODS } from '../../src/optimizer/registry.ts';
-import type { Optimizer } from '../../src/optimizer/types.ts';
+import type { AskSituation, Optimizer } from '../../src/optimizer/types.ts';
 import { RealClock, SimulatedClock } from '../../src/study/clock.ts';
 import { runSearchLoop, type WorkerSlot } from '../../src/study/search-loop.ts';
 import { pipelinesOf, ReplayTrainer } from '../../src/trainers/replay.ts';
@@ -112,6 +112,21 @@ test('a decision that takes the clock past the budget starts no step', async () 
   const outcome = await runSearchLoop({ optimizer, study: await memoryStudy(pipelines, 3), slots: slots(new ReplayTrainer(task)), maxEpochs: 3, clock, budgetSeconds: 12 });
   assert.equal(outcome.stopReason, 'budget');
   assert.deepEqual(outcome.records.map((r) => [r.configId, r.epoch]), [['a', 1]]);
+});
+
+test('each ask names the worker slot that will run the step, and the budget left on its clock', async () => {
+  const optimizer = new ScriptedOptimizer([s('a', 1), s('c', 1), s('b', 1)]);
+  const situations: unknown[] = [];
+  const ask = optimizer.ask.bind(optimizer);
+  Object.assign(optimizer, {
+    ask: async (situation: AskSituation) => {
+      situations.push(situation);
+      return ask();
+    },
+  });
+  await runSearchLoop({ optimizer, study: await memoryStudy(pipelines, 3), slots: slots(new ReplayTrainer(task), 2), maxEpochs: 1, clock: new SimulatedClock({ countOverhead: false }), budgetSeconds: 100 });
+  // a@1 (10 s) on slot 0 and c@1 (5 s) on slot 1 start at 0; slot 1 is free first, at 5 s.
+  assert.deepEqual(situations.slice(0, 3), [{ remainingSeconds: 100, slot: 0 }, { remainingSeconds: 100, slot: 1 }, { remainingSeconds: 95, slot: 1 }]);
 });
 
 test('the simulated clock includes the optimizer overhead in every record', async () => {

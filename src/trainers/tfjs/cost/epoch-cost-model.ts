@@ -110,19 +110,22 @@ export function keysPaidBy(model: ModelCost, settings: TrainSettings, data: Epoc
 /**
  * The step's cost regime, from the most general key to the most specific: what it trains (only the head on a
  * frozen backbone, or backbone layers too) and on what (cached features of the frozen prefix, or pixels), and
- * for a head's epoch 1 on cached features whether the features are still to compute; then per model; then per
- * frozen depth. The cost model's errors differ between them (each is timed by other probes): a head on cached
- * features was over-predicted fivefold while backbone epochs were predicted well.
- * NOTE: only a head's epoch 1 is a regime of its own, because there the feature pass is most of the cost;
- * an epoch 1 that trains backbone layers costs about what its later epochs cost, so it shares their regime and
- * what a pipeline's first epoch took tells what its second will.
+ * for a head on cached features whether its worker still has the features to compute (`first`: an epoch 1,
+ * or a later one in a worker that has not run this model at this depth) or is at epoch 1 with them computed
+ * for another pipeline (`first-warm`); then per model; then per frozen depth. The cost model's errors differ
+ * between them (each is timed by other probes): a head on cached features was over-predicted fivefold while
+ * backbone epochs were predicted well.
+ * NOTE: only a head's feature pass is a regime of its own, because there it is most of the cost; an epoch 1
+ * that trains backbone layers costs about what its later epochs cost, so it shares their regime and what a
+ * pipeline's first epoch took tells what its second will.
  */
 export function costRegime(model: ModelCost, settings: TrainSettings, epoch: number, data: EpochCostData, warm: Warmth): string[] {
   const use = cacheUse(model, settings, data);
   const keys = warmthKeys(model, use);
   const headOnly = use.frozenLayers >= model.layers;
   let kind = `${headOnly ? 'head' : 'backbone'} ${use.trainCached ? 'cached' : 'pixels'}`;
-  if (epoch === 1 && headOnly && use.trainCached) kind += warm.has(keys.train) ? ' first-warm' : ' first';
+  if (headOnly && use.trainCached && !warm.has(keys.train)) kind += ' first';
+  else if (headOnly && use.trainCached && epoch === 1) kind += ' first-warm';
   return [kind, `${model.model} ${kind}`, `${model.model} ${kind} ${use.frozenLayers}`];
 }
 
@@ -132,8 +135,9 @@ export function costRegime(model: ModelCost, settings: TrainSettings, epoch: num
  * - training: per micro-batch a fixed part and a part per image, one optimizer update per batch (with clipping
  *   and L2-SP when set), and per image the frozen prefix plus the input pipeline unless features are cached;
  * - validation: the trainable part's forward pass per image (plus the prefix when its features do not fit);
- * - epoch 1 also computes the frozen prefix's features of every image and sizes the micro-batches, unless the
- *   worker did so for an earlier pipeline of the same model and frozen depth (`warm`); the first step of a
+ * - the first step of a model and frozen depth in a worker process (`warm` says what it has paid for) also
+ *   computes the frozen prefix's features of every image and sizes the micro-batches, at whatever epoch (a
+ *   later epoch may run in another worker slot, or in a new process after a resume); the first step of a
  *   model in a worker also loads it;
  * - every step builds the model (and warms its kernels up) and writes its checkpoint; later epochs also read
  *   the previous one.
@@ -166,16 +170,14 @@ export function stepSeconds(profile: CostProfile, model: ModelCost, settings: Tr
 
   // The engine computes features 32 images at a time.
   const cache = (images: number): number => Math.ceil(images / FEATURE_BATCH) * d.prefixPerCall + images * (d.prefixPerImage + pixels);
-  const firstEpoch = epoch === 1
-    ? (trainCached && !warm.has(keys.train) ? cache(n) : 0) + (valCached && !warm.has(keys.val) ? cache(v) : 0) + (warm.has(keys.microBatch) ? 0 : d.stepPerCall + 2 * d.stepPerImage)
-    : 0;
-  // NOTE: only epoch 1 is charged the model's loading: a later epoch of a worker that never loaded it is a
-  // resumed search or another worker slot's step, which this model cannot see.
-  const load = epoch === 1 && !warm.has(keys.load) ? model.loadSeconds : 0;
+  // NOTE: at any epoch: a pipeline's later epoch may run in a worker that has not paid these (another worker
+  // slot's, or a new process after a resume or a crash), and the engine then pays them as an epoch 1 does.
+  const unpaid = (trainCached && !warm.has(keys.train) ? cache(n) : 0) + (valCached && !warm.has(keys.val) ? cache(v) : 0) + (warm.has(keys.microBatch) ? 0 : d.stepPerCall + 2 * d.stepPerImage);
+  const load = warm.has(keys.load) ? 0 : model.loadSeconds;
 
   const slots = settings.opt === 'sgd' || settings.opt === 'momentum' ? 1 : 2;
   const checkpointBytes = d.trainableParams * 4 * (1 + slots);
   const save = checkpointBytes / profile.writeBytesPerSecond;
   const resume = epoch > 1 ? checkpointBytes / profile.readBytesPerSecond + d.buildSeconds : 0;
-  return (train + validation + firstEpoch + d.buildSeconds + d.warmupSeconds + resume) * profile.contention + save + load;
+  return (train + validation + unpaid + d.buildSeconds + d.warmupSeconds + resume) * profile.contention + save + load;
 }
