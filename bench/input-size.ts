@@ -4,7 +4,7 @@
  * includes decoding the images and caching the frozen layers' activations; "later s" is the mean of the
  * later epochs. Prints a Markdown table.
  *
- * node dist/bench/input-size.js [--datasets DIR,DIR] [--models a,b] [--configs probe,top] [--sizes rule,hub] [--epochs N] [--seeds N]
+ * node dist/bench/input-size.js [--datasets DIR,DIR] [--models a,b] [--configs probe,top] [--sizes rule,hub,96] [--epochs N] [--seeds N]
  *
  * Default datasets: ../shared/images/stamps (skipped when absent) and examples/shapes.
  */
@@ -63,8 +63,13 @@ async function main(): Promise<void> {
     for (const model of list(values.models)) {
       const entry = hub.models.find((m) => m.name === model);
       if (!entry) throw new Error(`${model} is not in the model hub`);
-      const wanted = list(values.sizes);
-      const sizes = [...new Set([...(wanted.includes('rule') ? [inputSizeForModel(entry, undefined, side).size] : []), ...(wanted.includes('hub') ? [entry.input_size] : [])])];
+      const sizes = [...new Set(list(values.sizes).map((wanted) => {
+        if (wanted === 'rule') return inputSizeForModel(entry, undefined, side).size;
+        if (wanted === 'hub') return entry.input_size;
+        const px = Number(wanted);
+        if (!Number.isInteger(px) || px < 1) throw new Error(`--sizes: expected rule, hub or a size in px, got ${wanted}`);
+        return px;
+      }))];
       for (const size of sizes) {
         for (const name of list(values.configs)) {
           const base = CONFIGS[name];
@@ -91,7 +96,7 @@ async function main(): Promise<void> {
             best.push(Math.max(...scores));
             last.push(scores.at(-1) ?? Number.NaN);
           }
-          const label = size === entry.input_size ? `${size} (hub)` : `${size} (rule)`;
+          const label = size === entry.input_size ? `${size} (hub)` : size === inputSizeForModel(entry, undefined, side).size ? `${size} (rule)` : `${size}`;
           const row = `| ${dataset.split(/[\\/]/).at(-1)} | ${model} | ${name} | ${label} | ${mean(last).toFixed(3)} | ${mean(best).toFixed(3)} | ${mean(first).toFixed(1)} | ${mean(later).toFixed(2)} | ${(loadavg()[0] ?? 0).toFixed(1)} |`;
           rows.push(row);
           console.error(`${row}  load ${load()}`);
@@ -105,4 +110,10 @@ async function main(): Promise<void> {
   for (const row of rows) console.log(row);
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // NOTE: bad input (an unknown model, config or size, a folder that is not an image folder) is one line.
+  process.stderr.write(`input-size: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+  process.exit(2);
+}
