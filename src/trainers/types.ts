@@ -31,6 +31,13 @@ export interface StepOutcome {
 export interface CostModelOptions {
   /** The models the search can pick (its pool's); default: every model the trainer can train. */
   readonly models?: readonly string[];
+  /**
+   * Another worker slot's model of the same search: a trainer that can read its measurements costs with them
+   * (one measurement of the machine, one contention, for every slot), knowing only what its own worker has paid
+   * for. Two slots costed from two measurements would disagree by the load at two moments, and the search's
+   * online correction, learned from both, would fit neither.
+   */
+  readonly sibling?: EpochCostModel;
 }
 
 /**

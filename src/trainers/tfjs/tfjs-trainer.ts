@@ -105,13 +105,18 @@ export class TfjsTrainer implements Trainer {
    * decodes the images the first steps need.
    */
   costModel(options: CostModelOptions = {}): Promise<EpochCostModel> {
-    const run = this.queue.then(() => this.measureCosts(options.models));
+    const run = this.queue.then(() => this.measureCosts(options.models, options.sibling));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async measureCosts(models: readonly string[] | undefined): Promise<EpochCostModel> {
+  private async measureCosts(models: readonly string[] | undefined, sibling: EpochCostModel | undefined): Promise<EpochCostModel> {
     const log = getLogger('tfjs-trainer');
+    if (sibling instanceof WorkerCostModel) {
+      // NOTE: another slot of this search measured (or read) the profile: the same one, and a worker of its own.
+      this.lastCostProfile = sibling.profile;
+      return this.costModelFrom(sibling.profile);
+    }
     const key = this.costProfileKey(models);
     const cached = await readCachedProfile(key);
     if (cached) {

@@ -150,6 +150,17 @@ test('costModel() measures a profile in the worker process and predicts finite s
     const report = trainer.lastReport;
     assert.ok(report && report.cpuSeconds > 0 && report.cpuSeconds < report.seconds * 4, `CPU ${report?.cpuSeconds} s, wall ${report?.seconds} s`);
     assert.ok(measured.contention >= 1);
+    // Another worker slot's trainer costs from the same measurements, for its own worker, which has paid nothing.
+    const slot2 = await createTfjsTrainer({ dataset, runDir, seed: 0, settings: { inputSize: 64 } });
+    try {
+      const second = await slot2.costModel({ models: [MODEL], sibling: predict });
+      assert.equal(slot2.lastCostProfile, trainer.lastCostProfile, 'the same profile: one measurement, one contention');
+      assert.equal(slot2.workerPid, undefined, 'nothing measured: no worker started');
+      assert.ok((second.seconds(another, 1) ?? 0) > (predict.seconds(another, 1) ?? Infinity), 'its worker still loads the model and computes the features');
+      assert.equal(second.regime?.(another, 1)[0], 'head cached first');
+    } finally {
+      await slot2.close();
+    }
   } finally {
     await trainer.close();
   }

@@ -11,7 +11,8 @@ import { costRegime, keysPaidBy, loadKey, stepSeconds, type EpochCostData } from
  * Undefined for an unknown model or a config the trainer would reject.
  */
 export class WorkerCostModel implements EpochCostModel {
-  private readonly profile: CostProfile;
+  /** The measurements it predicts from. */
+  readonly profile: CostProfile;
   private readonly data: EpochCostData;
   private readonly models: ReadonlyMap<string, ModelCost>;
   private readonly paid = new Set<string>();
