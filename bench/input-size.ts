@@ -63,8 +63,9 @@ async function main(): Promise<void> {
     for (const model of list(values.models)) {
       const entry = hub.models.find((m) => m.name === model);
       if (!entry) throw new Error(`${model} is not in the model hub`);
+      const rule = inputSizeForModel(entry, undefined, side).size;
       const sizes = [...new Set(list(values.sizes).map((wanted) => {
-        if (wanted === 'rule') return inputSizeForModel(entry, undefined, side).size;
+        if (wanted === 'rule') return rule;
         if (wanted === 'hub') return entry.input_size;
         const px = Number(wanted);
         if (!Number.isInteger(px) || px < 1) throw new Error(`--sizes: expected rule, hub or a size in px, got ${wanted}`);
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
             best.push(Math.max(...scores));
             last.push(scores.at(-1) ?? Number.NaN);
           }
-          const label = size === entry.input_size ? `${size} (hub)` : size === inputSizeForModel(entry, undefined, side).size ? `${size} (rule)` : `${size}`;
+          const label = size === entry.input_size ? `${size} (hub)` : size === rule ? `${size} (rule)` : `${size}`;
           const row = `| ${dataset.split(/[\\/]/).at(-1)} | ${model} | ${name} | ${label} | ${mean(last).toFixed(3)} | ${mean(best).toFixed(3)} | ${mean(first).toFixed(1)} | ${mean(later).toFixed(2)} | ${(loadavg()[0] ?? 0).toFixed(1)} |`;
           rows.push(row);
           console.error(`${row}  load ${load()}`);

@@ -5,12 +5,13 @@ import { getLogger } from '../../../logging.ts';
 import { Random } from '../../../util/random.ts';
 import { pixelBatch, usableIndices, type InputScaling } from '../data/batches.ts';
 import { mixBatch } from '../data/mixing.ts';
-import { clipGradients, microBatchGrads, yieldToEventLoop, type BatchSource } from '../epoch.ts';
+import { microBatchGrads, yieldToEventLoop, type BatchSource } from '../epoch.ts';
 import type { PretrainedModel } from '../model/pretrained.ts';
-import { FinetuneOptimizer } from '../optimizers.ts';
 import { featureWidth, PipelineModel } from '../pipeline-model.ts';
 import { OPTIMIZERS, parseSettings, type OptimizerName } from '../settings.ts';
 import { probeCheckpointIo } from './checkpoint-io-probe.ts';
+import { clock, cpuSeconds, fastest, seconds } from './probe-timing.ts';
+import { relativeCosts } from './relative-costs.ts';
 import { PROBE_GRID, type CostProfile, type DepthCost, type ModelCost } from './cost-profile.ts';
 
 type Tensor = ReturnType<Tf['tensor']>;
@@ -37,38 +38,6 @@ export interface ProbeContext {
 
 /** Images per probe batch: small, so the whole probe takes seconds. */
 const PROBE_IMAGES = 4;
-
-function seconds(since: number): number {
-  return (performance.now() - since) / 1000;
-}
-
-/** CPU seconds (user + system) this process has used. */
-function cpuSeconds(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-}
-
-/**
- * The probes' clock: CPU seconds of this process, which other processes' load does not inflate (the wasm
- * backend computes on one thread), plus the wall and CPU seconds of everything timed, whose ratio is the
- * machine's contention while probing.
- */
-const clock = { wall: 0, cpu: 0 };
-
-/** CPU seconds of the fastest of `reps` runs of `task` (the others absorb first-use costs). */
-function fastest(reps: number, task: () => void): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < reps; i++) {
-    const wall = performance.now();
-    const cpu = cpuSeconds();
-    task();
-    const spent = cpuSeconds() - cpu;
-    clock.wall += seconds(wall);
-    clock.cpu += spent;
-    best = Math.min(best, spent);
-  }
-  return best;
-}
 
 /**
  * Measures what an epoch of the tfjs trainer costs on this machine (the profile the cost model predicts from):
@@ -335,33 +304,4 @@ function warmUp(tf: Tf, target: ProbeTarget, input: Float32Array, width: number)
 
 function trainable(model: PipelineModel): number {
   return model.params.reduce((n, p) => n + p.variable.size, 0);
-}
-
-/** Each optimizer's update, clipping and the L2-SP gradient, in units of one Adam update of the same weights. */
-function relativeCosts(tf: Tf, model: PipelineModel, adamSeconds: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  const unit = Math.max(adamSeconds, 1e-6);
-  // NOTE: the update's cost does not depend on the gradient's values: random ones of the weights' shapes do.
-  const grads = new Map(model.params.map((p) => [p.name, tf.randomNormal(p.variable.shape, 0, 1e-3)]));
-  for (const name of OPTIMIZERS) {
-    const optimizer = new FinetuneOptimizer(tf, model.params, { name, momentum: 0.9, betas: [0.9, 0.999], weightDecay: 1e-4 });
-    try {
-      // NOTE: a fresh optimizer's first update is slow (first kernels); the second is what a batch costs.
-      out[name] = fastest(2, () => optimizer.apply(grads, 1e-3)) / unit;
-    } finally {
-      optimizer.dispose();
-    }
-  }
-  out.clip = fastest(2, () => {
-    const copy = new Map([...grads].map(([k, g]) => [k, tf.clone(g)]));
-    clipGradients(tf, copy, 1e-3);
-    tf.dispose([...copy.values()]);
-  }) / unit;
-  const backbone = model.network.params.map((p) => p.variable);
-  out.sp = backbone.length === 0 ? 0 : fastest(2, () => {
-    const { value, grads: g } = tf.variableGrads(() => model.spPenalty(0.01) as ReturnType<Tf['scalar']>, backbone);
-    tf.dispose([value, ...Object.values(g)]);
-  }) / unit;
-  tf.dispose([...grads.values()]);
-  return out;
 }
