@@ -108,18 +108,25 @@ export class EpochMeanReference {
 /** Accumulates squared errors and Gaussian negative log predictive densities. */
 export class Metrics {
   private se = 0;
+  private error = 0;
   private nlpd = 0;
   private n = 0;
 
   add(truth: number, mean: number, std: number): void {
     const s = Math.max(std, 1e-6);
     this.se += (truth - mean) ** 2;
+    this.error += mean - truth;
     this.nlpd += 0.5 * Math.log(2 * Math.PI * s * s) + (truth - mean) ** 2 / (2 * s * s);
     this.n++;
   }
 
   get mse(): number {
     return this.se / Math.max(1, this.n);
+  }
+
+  /** Mean of predicted minus true: above 0, the predictions are too optimistic. */
+  get bias(): number {
+    return this.error / Math.max(1, this.n);
   }
 
   get meanNlpd(): number {

@@ -3,7 +3,8 @@
  * bench/predictor-quality.ts measures it on held-out meta-dataset tasks: on each recorded task (none of which
  * the predictor saw), search-like states with about n observations (random curve prefixes), then the next
  * epoch of every started pipeline ("continuing"), epoch 1 of as many unstarted ones ("new"), and a random
- * later epoch from the same prefix ("ahead"). No online refit (steps 0). References, each with a Gaussian of
+ * later epoch from the same prefix ("ahead"; "new ahead" for the unstarted ones, what look-ahead asks of every
+ * candidate not yet tried). A second table gives each kind's mean error (predicted − true). No online refit (steps 0). References, each with a Gaussian of
  * its RMSE on the other tasks' curves: the last observed score (for a new pipeline: the other tasks' mean
  * epoch-1 score), and the other tasks' mean score at that epoch. Also the shipped predictor through the online
  * correction a search on a real trainer applies (learned from the episode's own prequential errors).
@@ -99,7 +100,8 @@ async function main(): Promise<void> {
           const { mean, std } = await tp.predict(episode.queries);
           const corrected = correction.correct(episode.queries, { mean, std });
           episode.queries.forEach((q, j) => {
-            const kind = episode.kinds[j] ?? 'new';
+            // NOTE: a later epoch of an untried pipeline, what look-ahead asks of every candidate not yet started.
+            const kind = episode.kinds[j] === 'ahead' && q.curve.length === 0 ? 'new ahead' : (episode.kinds[j] ?? 'new');
             const truth = episode.truth[j] ?? 0;
             metric(`${PREDICTOR}|${kind}|${size}`).add(truth, mean[j] ?? 0, std[j] ?? 1);
             metric(`${PREDICTOR} + online correction|${kind}|${size}`).add(truth, corrected.mean[j] ?? 0, corrected.std[j] ?? 1);
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  const kinds = ['continuing', 'ahead', 'new'];
+  const kinds = ['continuing', 'ahead', 'new', 'new ahead'];
   const methods = [PREDICTOR, `${PREDICTOR} + online correction`, 'last observed score', "other tasks' mean at epoch"];
   console.log(`predictor: ${values.predictor ?? 'shipped'}; tasks: ${scored.map((t) => `${t.name} (${t.configs.length} curves)`).join(', ')}; ${values.episodes} episodes per task and n`);
   console.log(`| predictor | n | ${kinds.map((k) => `${k} MSE | ${k} NLPD`).join(' | ')} |`);
@@ -126,6 +128,12 @@ async function main(): Promise<void> {
         return m.count === 0 ? '– | –' : `${m.mse.toFixed(4)} | ${m.meanNlpd.toFixed(2)}`;
       });
       console.log(`| ${method} | ${size} | ${cells.join(' | ')} |`);
+    }
+  }
+  console.log(`\nMean error (predicted − true; above 0: too optimistic), ${kinds.join(' / ')}:`);
+  for (const method of methods) {
+    for (const size of contexts) {
+      console.log(`| ${method} | ${size} | ${kinds.map((k) => metric(`${method}|${k}|${size}`).bias.toFixed(3)).join(' | ')} |`);
     }
   }
   for (const size of contexts) {
