@@ -28,7 +28,8 @@ export interface MethodDefinition {
  * times more: docs/predictor.md); the GP conditioned on at most 300 points; and look-ahead: each candidate
  * is scored by the EI over the best score seen so far of its score 1, 2, 4, ... epochs ahead (capped at T),
  * per predicted second of those epochs, with a predictor meta-trained to predict epochs ahead (recipe
- * quicktune-lookahead). Measured against the paper's one-epoch EI in docs/benchmark.md.
+ * quicktune-lookahead). Measured against the paper's one-epoch EI in docs/benchmark.md. Where the trainer has
+ * a hand-picked default pipeline, it is trained first, within a tenth of the budget (docs/method.md §8).
  */
 export const QUICKTUNE_DEFAULTS: QuickTuneSettings = {
   metaInit: true,
@@ -39,6 +40,7 @@ export const QUICKTUNE_DEFAULTS: QuickTuneSettings = {
   incumbent: 'global',
   horizons: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
   pending: 'believer',
+  defaultShare: 0.1,
 };
 
 /**

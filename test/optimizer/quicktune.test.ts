@@ -334,9 +334,9 @@ test('the step is costed for the worker slot that asks: what that slot\'s traine
   }
 });
 
-test('where the trainer has a default pipeline, it is the first step; then the model decides', async () => {
+test('where the trainer has a default pipeline, it is the first step; with no share of the budget for it, then the model decides', async () => {
   for (let seed = 0; seed < 5; seed++) {
-    const { optimizer, state } = setup(RANKED_PRIOR, {}, seed, { epochCost: { seconds: () => 1 }, defaultPipeline: 'p3' });
+    const { optimizer, state } = setup(RANKED_PRIOR, { defaultShare: 0 }, seed, { epochCost: { seconds: () => 1 }, defaultPipeline: 'p3' });
     const first = await optimizer.ask({ remainingSeconds: 300 });
     assert.deepEqual([first?.configId, first?.epoch], ['p3', 1], `seed ${seed}: the default pipeline, though the prior ranks it last`);
     state.claim({ claim: 'k1', configId: 'p3', epoch: 1, worker: 'w1', startedAt: 0 });
@@ -349,6 +349,31 @@ test('where the trainer has a default pipeline, it is the first step; then the m
     const third = await optimizer.ask({ remainingSeconds: 299 });
     assert.equal(third?.configId, 'p2', `seed ${seed}: once the default is observed, the model's choice`);
   }
+});
+
+test('the default pipeline is trained epoch after epoch within its share of the budget, then the model decides', async () => {
+  for (let seed = 0; seed < 3; seed++) {
+    // 5 s per epoch, a 300-second budget, a tenth of it for the default: 6 epochs (30 s), the 7th would overrun.
+    const { optimizer, tell } = setup(RANKED_PRIOR, { defaultShare: 0.1 }, seed, { epochCost: { seconds: () => 5 }, defaultPipeline: 'p3' });
+    const chosen: string[] = [];
+    let clock = 0;
+    for (let step = 0; step < 8; step++) {
+      const next = await optimizer.ask({ remainingSeconds: 300 - clock });
+      assert.ok(next);
+      chosen.push(`${next.configId}@${next.epoch}`);
+      clock += 5;
+      await tell({ configId: next.configId, epoch: next.epoch, score: 0.1 * next.epoch, seconds: 5, status: 'ok', final: false, finishedAt: clock });
+    }
+    assert.deepEqual(chosen.slice(0, 6), ['p3@1', 'p3@2', 'p3@3', 'p3@4', 'p3@5', 'p3@6'], `seed ${seed}: ${chosen.join(' ')}`);
+    assert.notEqual(chosen[6], 'p3@7', `seed ${seed}: past its share, the model's choice (${chosen.join(' ')})`);
+  }
+});
+
+test('without a budget the default pipeline gets its first epoch only', async () => {
+  const { optimizer, tell } = setup(RANKED_PRIOR, { defaultShare: 0.1 }, 0, { epochCost: { seconds: () => 1 }, defaultPipeline: 'p3' });
+  assert.equal((await optimizer.ask())?.configId, 'p3');
+  await tell(ok('p3', 1, 0.3));
+  assert.notEqual((await optimizer.ask())?.configId, 'p3');
 });
 
 test('a default pipeline whose first step failed is not proposed again', async () => {
