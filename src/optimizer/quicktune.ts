@@ -7,6 +7,7 @@ import { Random } from '../util/random.ts';
 import { argMax, logExpectedImprovement } from './acquisition.ts';
 import type { OptimizerContext } from './context.ts';
 import { RefitSchedule, type RefitSettings } from './refit-schedule.ts';
+import { DefaultOpening } from './default-opening.ts';
 import { CorrectedTaskPredictor, OnlineScoreCorrection } from './score-correction.ts';
 import { StepCostEstimator } from './step-cost.ts';
 import { selectTrainingSet, type TrainingSetSettings } from './training-set.ts';
@@ -86,12 +87,8 @@ export class QuickTuneOptimizer implements Optimizer {
   private bestTold = -Infinity;
   /** −G: the pipeline being trained to its end. */
   private current: number | undefined;
-  /** The trainer's hand-picked default pipeline, where the pool holds it: the first step of a search. */
-  private readonly defaultPipeline: number | undefined;
-  /** While true, the default pipeline is trained before anything else (see {@link QuickTuneSettings.defaultShare}). */
-  private openingWithDefault = true;
-  /** The seconds left when this optimizer was first asked: what `defaultShare` is a share of. */
-  private budgetAtStart: number | undefined;
+  /** Where the pool holds the trainer's hand-picked default pipeline: it is trained first. */
+  private readonly opening: DefaultOpening | undefined;
   /** Where the trainer's curves are not the meta-training data's: the score model's online correction. */
   private readonly correction: OnlineScoreCorrection | undefined;
 
@@ -103,7 +100,8 @@ export class QuickTuneOptimizer implements Optimizer {
     this.state = context.state;
     this.random = new Random(context.seed).fork();
     this.schedule = new RefitSchedule(settings.refit);
-    this.defaultPipeline = context.defaultPipeline === undefined ? undefined : context.state.indexOf(context.defaultPipeline);
+    const byDefault = context.defaultPipeline === undefined ? undefined : context.state.indexOf(context.defaultPipeline);
+    this.opening = byDefault === undefined ? undefined : new DefaultOpening(byDefault, settings.defaultShare, context.state, name);
     const configs = context.pipelines.map((p) => p.config);
     this.costs = new StepCostEstimator(configs, settings.costAware ? context.epochCost : undefined);
     const predictor = context.predictor.forTask(configs, context.metaFeatures, { seed: context.seed, metaInit: settings.metaInit });
@@ -125,12 +123,14 @@ export class QuickTuneOptimizer implements Optimizer {
       return this.suggest(current);
     }
     const believing = state.pending.length > 0 && this.settings.pending === 'believer';
-    this.budgetAtStart ??= situation.remainingSeconds;
-    const byDefault = this.defaultPipeline;
-    if (byDefault !== undefined && this.defaultsTurn(byDefault, candidates, situation)) {
-      const suggestion = this.choose(byDefault);
-      const seconds = this.settings.costAware ? this.costs.trainerCost(byDefault, suggestion.epoch, situation.slot)?.next : undefined;
-      return seconds === undefined ? suggestion : { ...suggestion, predictedSeconds: seconds };
+    const opening = this.opening;
+    if (opening) {
+      const i = opening.pipeline;
+      const step = opening.next(candidates, situation.remainingSeconds, () => this.costs.trainerCost(i, state.epochsOf(i) + 1, situation.slot)?.next);
+      if (step) {
+        const suggestion = this.choose(i);
+        return step.seconds === undefined ? suggestion : { ...suggestion, predictedSeconds: step.seconds };
+      }
     }
     if (state.observations === 0 && !believing && !this.costs.measured) {
       // NOTE: initial design: one random pipeline at epoch 1 (nothing to condition the GP on yet), as in the paper
@@ -161,40 +161,6 @@ export class QuickTuneOptimizer implements Optimizer {
 
   dispose(): void {
     this.predictor.dispose();
-  }
-
-  /**
-   * Whether the default pipeline `i` takes the next step. Where the trainer has a hand-picked default pipeline,
-   * it is the first step (as SMAC puts the default configuration in its initial design), and it goes on epoch
-   * after epoch within `defaultShare` of the budget: a known-good pipeline trained to its end is what the
-   * search must beat, and the model cannot tell it from the rest after one epoch (its curve starts low and
-   * rises late: on a Fashion-MNIST folder a search left it after epoch 1 at 0.16 and ended below the 0.56 it
-   * reaches at epoch 27; docs/benchmark-real.md). Once passed over, the model decides, the default included.
-   * While it runs on another worker, the others take the model's choices.
-   */
-  private defaultsTurn(i: number, candidates: readonly number[], { slot }: AskSituation): boolean {
-    const state = this.state;
-    if (!this.openingWithDefault) return false;
-    if (state.isFinal(i)) return this.closeOpening(i);
-    if (!candidates.includes(i)) return false;
-    const done = state.epochsOf(i);
-    if (done === 0) return state.observations === 0 || this.closeOpening(i);
-    const budget = this.budgetAtStart;
-    if (budget === undefined || !(this.settings.defaultShare > 0)) return this.closeOpening(i);
-    const seconds = state.epochSeconds(i);
-    const spent = seconds.reduce((a, b) => a + b, 0);
-    const next = this.costs.trainerCost(i, done + 1, slot)?.next ?? seconds.at(-1) ?? 0;
-    return spent + next <= this.settings.defaultShare * budget || this.closeOpening(i);
-  }
-
-  /** Ends the default pipeline's opening run (always false: the default does not take this step). */
-  private closeOpening(i: number): false {
-    if (this.state.epochsOf(i) > 0) {
-      const curve = this.state.curve(i);
-      log.info({ method: this.name, epochs: curve.length, best: Math.max(...curve) }, 'default pipeline trained first; the model decides from here');
-    }
-    this.openingWithDefault = false;
-    return false;
   }
 
   private choose(i: number): Suggestion {
