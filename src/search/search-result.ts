@@ -7,7 +7,7 @@ import type { DatasetSearchOutcome } from './dataset-search.ts';
 
 const TOP = 5;
 const REASONS: Readonly<Record<string, string>> = {
-  budget: 'the budget is spent',
+  budget: 'the budget is spent (or no step fits in what is left of it)',
   'max-steps': 'the step limit is reached',
   exhausted: 'every pipeline is finished',
   aborted: 'interrupted (continue with --resume)',

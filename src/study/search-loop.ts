@@ -84,6 +84,8 @@ export async function runSearchLoop(options: SearchLoopOptions): Promise<SearchO
   let overhead = 0;
   let recorded = 0;
   let stopping: StopReason | undefined;
+  /** Slots whose best step was predicted to end past the budget: they start no more steps. */
+  const outOfBudget = new Set<number>();
 
   const timed = async <T>(slot: number, work: () => Promise<T>): Promise<T> => {
     const started = performance.now();
@@ -107,7 +109,7 @@ export async function runSearchLoop(options: SearchLoopOptions): Promise<SearchO
   const fill = async (): Promise<void> => {
     for (let k = 0; k < slots.length; k++) {
       const slot = slots[k];
-      if (!slot || running.has(k) || stopping !== undefined) continue;
+      if (!slot || running.has(k) || outOfBudget.has(k) || stopping !== undefined) continue;
       if (options.signal?.aborted) return;
       if (options.budgetSeconds !== undefined && clock.readyAt(k) >= options.budgetSeconds) {
         stopping = 'budget';
@@ -126,16 +128,38 @@ export async function runSearchLoop(options: SearchLoopOptions): Promise<SearchO
         const suggestion = await timed(k, () => optimizer.ask(remainingSeconds === undefined ? { slot: k } : { remainingSeconds, slot: k }));
         // NOTE: deciding takes time (a refit, the acquisition): a decision the budget ran out during starts no step.
         decidedAfterBudget = options.budgetSeconds !== undefined && clock.readyAt(k) >= options.budgetSeconds;
-        return decidedAfterBudget ? null : suggestion;
+        if (decidedAfterBudget) return null;
+        if (suggestion !== null && endsPastBudget(suggestion, k)) {
+          outOfBudget.add(k);
+          return null;
+        }
+        return suggestion;
       };
       const claim = await study.claim(slot.id, () => clock.readyAt(k), decide, tellAll(k));
       if (claim === null) {
         if (decidedAfterBudget) stopping = 'budget';
-        else if (stepsAtLimit()) stopping = 'max-steps';
+        else if (outOfBudget.has(k)) {
+          if (outOfBudget.size === slots.length) stopping = 'budget';
+          continue;
+        } else if (stepsAtLimit()) stopping = 'max-steps';
         return;
       }
       running.set(k, start(k, slot, claim));
     }
+  };
+
+  /**
+   * Whether a step is predicted to end past the budget. A cost-aware optimizer already passes over the steps
+   * that would while any other fits, so its choice ending past the budget means none fits: starting it anyway
+   * overran a 15-minute search by a 3-minute step. Without a prediction, or before the study holds a
+   * successful step (a search should end with an incumbent), the step starts.
+   */
+  const endsPastBudget = (suggestion: Suggestion, k: number): boolean => {
+    if (options.budgetSeconds === undefined || suggestion.predictedSeconds === undefined || state.observations === 0) return false;
+    const left = options.budgetSeconds - clock.readyAt(k);
+    if (suggestion.predictedSeconds <= left) return false;
+    log.info({ worker: slots[k]?.id, predictedSeconds: Number(suggestion.predictedSeconds.toFixed(2)), secondsLeft: Number(left.toFixed(2)) }, 'no step fits in the budget left; this worker starts no more');
+    return true;
   };
 
   const start = (k: number, slot: WorkerSlot, claim: RunningStep): Running => {
@@ -210,7 +234,8 @@ export async function runSearchLoop(options: SearchLoopOptions): Promise<SearchO
           await tellAll(0)(await study.sync());
           continue;
         }
-        stopping = state.exhausted ? 'exhausted' : (stopping ?? 'exhausted');
+        // NOTE: slots that ran out of budget while the others found nothing to run: the budget ended it.
+        stopping = state.exhausted ? 'exhausted' : (stopping ?? (outOfBudget.size > 0 ? 'budget' : 'exhausted'));
         break;
       }
       const next = clock.next([...running.values()].map((r) => r.flight));

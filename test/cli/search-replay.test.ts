@@ -61,7 +61,8 @@ test('search replay with Quick-Tune uses the given predictor and finds a pipelin
     const result = await runCli(['--json', 'search', '--metadataset', TINY, '--task', 'delta', '--predictor', dir, '--budget', '5m']);
     assert.equal(result.code, 0, result.stderr);
     const doc = JSON.parse(result.stdout) as { incumbent: { score: number }; steps: number; seconds: number };
-    assert.ok(doc.steps > 0 && doc.seconds >= 300);
+    // NOTE: the search may end before the 5 minutes when no step fits in what is left; never far past them.
+    assert.ok(doc.steps > 0 && doc.seconds > 0 && doc.seconds <= 330, `${doc.steps} steps in ${doc.seconds} s`);
     assert.ok(doc.incumbent.score > 0);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -114,6 +114,37 @@ test('a decision that takes the clock past the budget starts no step', async () 
   assert.deepEqual(outcome.records.map((r) => [r.configId, r.epoch]), [['a', 1]]);
 });
 
+test('a step predicted to end past the budget is not started once the study holds a result: the budget stops the search', async () => {
+  // a@1 (10 s) leaves 5 s of a 15-s budget; a@2 is predicted at 11 s, so the search ends at 10 s instead of 21.
+  const optimizer = new ScriptedOptimizer([{ ...s('a', 1), predictedSeconds: 20 }, { ...s('a', 2), predictedSeconds: 11 }, s('c', 1)]);
+  const outcome = await runSearchLoop({ optimizer, study: await memoryStudy(pipelines, 3), slots: slots(new ReplayTrainer(task)), maxEpochs: 3, clock: new SimulatedClock({ countOverhead: false }), budgetSeconds: 15 });
+  assert.equal(outcome.stopReason, 'budget');
+  // The first step starts although predicted past the budget: without it the search would end with nothing.
+  assert.deepEqual(outcome.records.map((r) => [r.configId, r.epoch]), [['a', 1]]);
+  assert.equal(outcome.seconds, 10);
+  assert.equal(optimizer.calls.filter((c) => c === 'ask').length, 2, 'no ask after the step that did not fit');
+});
+
+test('a step that fits, or one without a prediction, still starts near the end of the budget', async () => {
+  const optimizer = new ScriptedOptimizer([s('a', 1), { ...s('c', 1), predictedSeconds: 5 }, s('a', 2)]);
+  const outcome = await runSearchLoop({ optimizer, study: await memoryStudy(pipelines, 3), slots: slots(new ReplayTrainer(task)), maxEpochs: 3, clock: new SimulatedClock({ countOverhead: false }), budgetSeconds: 15 });
+  // c@1 is predicted to end exactly at 15 s and starts; the budget is then spent.
+  assert.equal(outcome.stopReason, 'budget');
+  assert.deepEqual(outcome.records.map((r) => [r.configId, r.epoch, r.finishedAt]), [['a', 1, 10], ['c', 1, 15]]);
+});
+
+test('with two slots, one whose best step does not fit stops while the other runs on', async () => {
+  // Slot 0 runs a@1 (0-10 s); slot 1 runs b@1 (0-3), c@1 (3-8), c@2 (8-13). At 10 s slot 0's a@2 (predicted 11 s)
+  // does not fit the 6 s left of a 16-s budget: slot 0 stops. At 13 s slot 1's c@3 (predicted 2 s) fits and runs.
+  const optimizer = new ScriptedOptimizer([s('a', 1), s('b', 1), s('c', 1), s('c', 2), { ...s('a', 2), predictedSeconds: 11 }, { ...s('c', 3), predictedSeconds: 2 }]);
+  const outcome = await runSearchLoop({ optimizer, study: await memoryStudy(pipelines, 3), slots: slots(new ReplayTrainer(task), 2), maxEpochs: 3, clock: new SimulatedClock({ countOverhead: false }), budgetSeconds: 16 });
+  assert.equal(outcome.stopReason, 'budget');
+  assert.deepEqual(
+    outcome.records.map((r) => [r.configId, r.epoch, r.worker, r.startedAt]),
+    [['b', 1, 'w2', 0], ['c', 1, 'w2', 3], ['a', 1, 'w1', 0], ['c', 2, 'w2', 8], ['c', 3, 'w2', 13]],
+  );
+});
+
 test('each ask names the worker slot that will run the step, and the budget left on its clock', async () => {
   const optimizer = new ScriptedOptimizer([s('a', 1), s('c', 1), s('b', 1)]);
   const situations: unknown[] = [];
