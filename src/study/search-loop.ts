@@ -103,6 +103,8 @@ export async function runSearchLoop(options: SearchLoopOptions): Promise<SearchO
 
   for (const record of state.records) await timed(0, () => optimizer.tell(record));
 
+  /** Seconds left of the budget on slot k's clock (undefined without a budget). */
+  const secondsLeft = (k: number): number | undefined => (options.budgetSeconds === undefined ? undefined : options.budgetSeconds - clock.readyAt(k));
   const stepsAtLimit = (): boolean => options.maxSteps !== undefined && state.records.length + state.pending.length >= options.maxSteps;
 
   /** Starts steps on free slots; stops at the first slot for which the optimizer has nothing. */
@@ -111,7 +113,8 @@ export async function runSearchLoop(options: SearchLoopOptions): Promise<SearchO
       const slot = slots[k];
       if (!slot || running.has(k) || outOfBudget.has(k) || stopping !== undefined) continue;
       if (options.signal?.aborted) return;
-      if (options.budgetSeconds !== undefined && clock.readyAt(k) >= options.budgetSeconds) {
+      const remainingSeconds = secondsLeft(k);
+      if (remainingSeconds !== undefined && remainingSeconds <= 0) {
         stopping = 'budget';
         return;
       }
@@ -119,7 +122,6 @@ export async function runSearchLoop(options: SearchLoopOptions): Promise<SearchO
         stopping = 'max-steps';
         return;
       }
-      const remainingSeconds = options.budgetSeconds === undefined ? undefined : options.budgetSeconds - clock.readyAt(k);
       // NOTE: the step limit is checked again inside the claim's exclusive section, against every worker's
       // claims and records as storage holds them, so many workers never overshoot it.
       let decidedAfterBudget = false;
@@ -127,9 +129,10 @@ export async function runSearchLoop(options: SearchLoopOptions): Promise<SearchO
         if (stepsAtLimit()) return null;
         const suggestion = await timed(k, () => optimizer.ask(remainingSeconds === undefined ? { slot: k } : { remainingSeconds, slot: k }));
         // NOTE: deciding takes time (a refit, the acquisition): a decision the budget ran out during starts no step.
-        decidedAfterBudget = options.budgetSeconds !== undefined && clock.readyAt(k) >= options.budgetSeconds;
+        const left = secondsLeft(k);
+        decidedAfterBudget = left !== undefined && left <= 0;
         if (decidedAfterBudget) return null;
-        if (suggestion !== null && endsPastBudget(suggestion, k)) {
+        if (suggestion !== null && left !== undefined && endsPastBudget(suggestion, left, k)) {
           outOfBudget.add(k);
           return null;
         }
@@ -154,10 +157,8 @@ export async function runSearchLoop(options: SearchLoopOptions): Promise<SearchO
    * overran a 15-minute search by a 3-minute step. Without a prediction, or before the study holds a
    * successful step (a search should end with an incumbent), the step starts.
    */
-  const endsPastBudget = (suggestion: Suggestion, k: number): boolean => {
-    if (options.budgetSeconds === undefined || suggestion.predictedSeconds === undefined || state.observations === 0) return false;
-    const left = options.budgetSeconds - clock.readyAt(k);
-    if (suggestion.predictedSeconds <= left) return false;
+  const endsPastBudget = (suggestion: Suggestion, left: number, k: number): boolean => {
+    if (suggestion.predictedSeconds === undefined || state.observations === 0 || suggestion.predictedSeconds <= left) return false;
     log.info({ worker: slots[k]?.id, predictedSeconds: Number(suggestion.predictedSeconds.toFixed(2)), secondsLeft: Number(left.toFixed(2)) }, 'no step fits in the budget left; this worker starts no more');
     return true;
   };
